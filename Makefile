@@ -1,0 +1,65 @@
+# textcoop: `make demo` and `make test` are the whole set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TEXTCOOP := $(VENV)/bin/textcoop
+STAMP := $(VENV)/.installed
+OUT := out
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: demo test test-quick lint bench models sysdeps venv clean sample
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+# Debian packages: Tesseract (OCR, Russian and English), poppler, DejaVu fonts
+# (Cyrillic in generated PDFs). Installed only when missing.
+sysdeps:
+	@missing=""; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
+	tesseract --list-langs 2>/dev/null | grep -qx rus || missing="$$missing tesseract-ocr-rus"; \
+	tesseract --list-langs 2>/dev/null | grep -qx eng || missing="$$missing tesseract-ocr-eng"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: $(STAMP) sysdeps
+	@mkdir -p $(OUT)
+	$(TEXTCOOP) ingest corpora/sample --store $(OUT)/demo.duckdb --meta corpora/sample/manifest.csv
+	$(TEXTCOOP) status --store $(OUT)/demo.duckdb
+	$(TEXTCOOP) docs --store $(OUT)/demo.duckdb
+	$(TEXTCOOP) export segments --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_segments.csv
+	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments table)"
+
+test: $(STAMP) sysdeps
+	$(PY) -m pytest -q
+
+test-quick: $(STAMP)
+	$(PY) -m pytest -q -m "not realdata and not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check textcoop tests bench corpora
+	$(VENV)/bin/ruff format --check textcoop tests bench corpora
+
+bench: $(STAMP) sysdeps
+	$(PY) bench/bench_ingest.py
+
+models: $(STAMP)
+	@echo "No trainable models yet: the theme coder arrives with the codebook issue."
+
+sample: $(STAMP) sysdeps
+	$(PY) corpora/make_sample.py
+
+clean:
+	rm -rf $(OUT) bench/results.json bench/data .pytest_cache

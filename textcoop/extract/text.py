@@ -1,0 +1,101 @@
+"""Plain text and Markdown: encoding detection and block structure."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from textcoop.errors import ExtractionError
+from textcoop.extract.layout import _BULLET, heading_level
+from textcoop.extract.textclean import clean_text
+from textcoop.types import Block, ExtractedDocument, Page
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_MD_TABLE_SEP = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode text whose encoding is unknown: UTF-8 (with or without BOM), UTF-16, cp1251, KOI8-R...
+
+    Returns (text, encoding). BOMs decide first; then strict UTF-8; then
+    UTF-16 without BOM (every other byte zero); then charset-normalizer.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = data[:4000]
+    if len(sample) >= 4:
+        even_zero = sample[0::2].count(0) / max(1, len(sample[0::2]))
+        odd_zero = sample[1::2].count(0) / max(1, len(sample[1::2]))
+        if odd_zero > 0.3 and even_zero < 0.05:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even_zero > 0.3 and odd_zero < 0.05:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1251", "koi8_r", "utf_8", "cp866", "latin_1", "mac_cyrillic"]).best()
+    if best is None:
+        raise ExtractionError("cannot detect the text encoding", reason="encoding", hint="save the file as UTF-8 and retry")
+    return str(best), best.encoding
+
+
+def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Blocks of a plain-text page: paragraphs by blank lines (or by line when there are none)."""
+    lines = text.split("\n")
+    has_blank = any(not ln.strip() for ln in lines)
+    chunks: list[list[str]] = [[]]
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            if chunks[-1]:
+                chunks.append([])
+            continue
+        starts_new = bool(_BULLET.match(s)) or (markdown and (s.startswith("#") or s.startswith("|")))
+        if (not has_blank or starts_new) and chunks[-1]:
+            chunks.append([])
+        chunks[-1].append(s)
+        if markdown and (s.startswith("#") or s.startswith("|")):
+            chunks.append([])
+    blocks: list[Block] = []
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if markdown:
+            m = _MD_HEADING.match(chunk[0])
+            if m and len(chunk) == 1:
+                blocks.append(Block("heading", clean_text(m.group(2)), level=len(m.group(1))))
+                continue
+            if chunk[0].startswith("|"):
+                if _MD_TABLE_SEP.match(chunk[0]):
+                    continue
+                cells = [clean_text(c) for c in chunk[0].strip().strip("|").split("|")]
+                blocks.append(Block("table_row", " | ".join(cells), cells=cells))
+                continue
+        body = clean_text(" ".join(chunk))
+        if not body:
+            continue
+        level = heading_level(body, 10.0, False, 10.0, []) if len(chunk) == 1 else 0
+        if _BULLET.match(body):
+            blocks.append(Block("list_item", body))
+        elif level and len(body) < 150:
+            blocks.append(Block("heading", body, level=level))
+        else:
+            blocks.append(Block("paragraph", body))
+    return blocks
+
+
+def extract_text(path: str, sha256: str, data: bytes, markdown: bool = False) -> ExtractedDocument:
+    """Read a TXT or Markdown file; form feeds split pages."""
+    text, encoding = decode_bytes(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    pages = [Page(i + 1, text_blocks(part, markdown)) for i, part in enumerate(text.split("\f"))]
+    pages = [p for p in pages if p.blocks] or [Page(1, [], method="empty")]
+    for i, p in enumerate(pages):
+        p.page_no = i + 1
+    fmt = "markdown" if markdown else "text"
+    return ExtractedDocument(path, sha256, fmt, len(pages), pages, info={"encoding": encoding})

@@ -1,0 +1,213 @@
+"""Ingest: walk the inputs, extract each new file in a worker, store it atomically.
+
+The parent process is the only writer of the store; workers only read files.
+Files already stored (same sha256) are skipped, so a rerun after a crash or
+on a grown folder does only the new work.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textcoop import __version__
+from textcoop.errors import ManifestError
+from textcoop.extract import SUPPORTED, ExtractOptions, process_file, sha256_file
+from textcoop.parallel import run_tasks
+from textcoop.store.store import Store
+from textcoop.types import DOC_TYPES, DocumentMeta
+
+MANIFEST_COLUMNS = ("path", "region", "year", "doc_type", "title")
+
+ProgressFn = Callable[[str, str, int, int], None]
+
+
+@dataclass
+class IngestOptions:
+    """How to ingest: parallelism, limits, extraction choices, metadata manifest."""
+
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 600.0
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    manifest: str | Path | None = None
+
+
+@dataclass
+class IngestReport:
+    """What a run did: stored, skipped and failed files, and warnings by code."""
+
+    run_id: str = ""
+    stored: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: Counter = field(default_factory=Counter)
+    warning_files: dict[str, list[str]] = field(default_factory=dict)
+    pages: int = 0
+    segments: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was stored or already present, 1 when some failed."""
+        return 1 if self.failed else 0
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """Files to ingest under ``paths`` (folders walked recursively) and paths that do not exist.
+
+    In folders only files with a supported extension are taken; a file named
+    explicitly is always tried, so a wrongly named PDF still gets in.
+    """
+    files: list[Path] = []
+    missing: list[tuple[str, str, str]] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            found = [p]
+        else:
+            missing.append((str(p), "not_found", f"[E100] no such file or folder: {p}"))
+            continue
+        for f in found:
+            r = f.resolve()
+            if r not in seen:
+                seen.add(r)
+                files.append(f)
+    return files, missing
+
+
+def read_manifest(path: str | Path) -> dict[Path, DocumentMeta]:
+    """Read a metadata manifest (CSV: path,region,year,doc_type,title; paths relative to the CSV).
+
+    Every problem is reported at once, with its row number.
+    """
+    from textcoop.extract.text import decode_bytes
+
+    path = Path(path)
+    if not path.is_file():
+        raise ManifestError(f"manifest {path} does not exist")
+    text, _ = decode_bytes(path.read_bytes())
+    sample = text[:2000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
+    header = [h.strip().lower() for h in (rows[0].keys() if rows else csv.reader([text.splitlines()[0] if text else ""]).__next__())]
+    if "path" not in header:
+        raise ManifestError(
+            f"manifest {path} has no 'path' column",
+            value=header,
+            options=MANIFEST_COLUMNS,
+        )
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    problems = [f"unknown column {h!r}" for h in unknown]
+    out: dict[Path, DocumentMeta] = {}
+    for i, row in enumerate(rows, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        if not row.get("path"):
+            problems.append(f"row {i}: empty path")
+            continue
+        dt = row.get("doc_type") or None
+        if dt and dt not in DOC_TYPES:
+            problems.append(f"row {i}: doc_type {dt!r} is not one of {', '.join(DOC_TYPES)}")
+            continue
+        target = (path.parent / row["path"]).resolve()
+        out[target] = DocumentMeta(
+            region=row.get("region") or None,
+            year=row.get("year") or None,
+            doc_type=dt,
+            title=row.get("title") or None,
+            source="manifest",
+        )
+    if problems:
+        raise ManifestError(f"manifest {path}: " + "; ".join(problems), options=MANIFEST_COLUMNS)
+    return out
+
+
+def _merge_meta(inferred: DocumentMeta, given: DocumentMeta | None) -> DocumentMeta:
+    if given is None:
+        return inferred
+    return DocumentMeta(
+        region=given.region or inferred.region,
+        year=given.year or inferred.year,
+        doc_type=given.doc_type or inferred.doc_type,
+        title=given.title or inferred.title,
+        source="manifest",
+    )
+
+
+def _hashed(files: list[Path], store: Store, report: IngestReport, progress: ProgressFn | None, total: int) -> Iterator[tuple[str, tuple]]:
+    """New files as worker tasks; files already in the store are reported as skipped."""
+    seen: dict[str, str] = {}
+    for f in files:
+        try:
+            sha = sha256_file(f)
+        except OSError as exc:
+            report.failed.append((str(f), "unreadable", f"cannot read file: {exc.strerror or exc}"))
+            store.record_error(str(f), None, "unreadable", f"cannot read file: {exc}", report.run_id)
+            if progress:
+                progress("failed", str(f), 0, total)
+            continue
+        existing = store.doc_id_for_sha(sha) or seen.get(sha)
+        if existing:
+            report.skipped.append((str(f), existing))
+            if progress:
+                progress("skipped", str(f), 0, total)
+            continue
+        seen[sha] = sha[:12]
+        yield str(f), (str(f), sha)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    options: IngestOptions | None = None,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Ingest files and folders into ``store``; never stops on a bad file.
+
+    Each new document is extracted in a worker process under a time limit
+    and written in its own transaction; failures are recorded in the
+    store's problems table and listed in the report.
+    """
+    opts = options or IngestOptions()
+    manifest = read_manifest(opts.manifest) if opts.manifest else {}
+    report = IngestReport()
+    report.run_id = store.start_run("ingest")
+    files, missing = discover(paths)
+    total = len(files)
+    for path, code, msg in missing:
+        report.failed.append((path, code, msg))
+        store.record_error(path, None, code, msg, report.run_id)
+    tasks = ((key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total))
+    for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
+        path = res.key
+        if res.ok:
+            pd = res.value
+            meta = _merge_meta(pd.meta, manifest.get(Path(path).resolve()))
+            doc_id = store.add_document(pd, meta, report.run_id, __version__)
+            report.stored.append((path, doc_id))
+            report.pages += pd.doc.n_pages
+            report.segments += len(pd.segments)
+            for p in pd.doc.problems:
+                report.warnings[p.code] += 1
+                report.warning_files.setdefault(p.code, [])
+                if path not in report.warning_files[p.code]:
+                    report.warning_files[p.code].append(path)
+            event = "stored"
+        else:
+            report.failed.append((path, res.code, res.message))
+            store.record_error(path, None, res.code, res.message, report.run_id)
+            event = "failed"
+        if progress:
+            progress(event, path, 0, total)
+    store.finish_run(report.run_id, len(report.stored), len(report.skipped), len(report.failed))
+    return report

@@ -1,0 +1,356 @@
+"""The corpus store: one DuckDB file with documents, pages, segments, sentences and problems.
+
+Why DuckDB: a single embedded file that analysts can copy, columnar scans
+for corpus-wide statistics, Parquet/CSV export built in, and pandas/Arrow
+in and out without copies. One process writes at a time (DuckDB's file
+lock); each document is written in one transaction, so a killed run never
+leaves half a document and a rerun continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from textcoop.errors import InputError, NotFoundError, StoreBusyError, StoreError
+from textcoop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from textcoop.types import DOC_TYPES, DocumentMeta, ProcessedDocument
+
+META_FIELDS = ("region", "year", "doc_type", "title")
+EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+EXPORT_TABLES = ("segments", "documents", "sentences", "pages", "problems")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A corpus store opened on one DuckDB file. Use ``open_store`` to get one."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(
+                f"no corpus store at {self.path}",
+                hint="create one with `textcoop ingest PATH --store FILE`",
+            )
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            m = re.search(r"PID (\d+)", msg)
+            if "lock" in msg.lower():
+                pid = m.group(1) if m else "unknown"
+                raise StoreBusyError(
+                    f"store {self.path} is in use by PID {pid}",
+                    hint="wait for that textcoop run to finish, or use another --store",
+                ) from exc
+            raise StoreError(f"cannot open store {self.path}: {msg}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} is not a textcoop store (DuckDB could not open it: {exc})",
+                hint="point --store at a .duckdb file made by textcoop, or a new path",
+            ) from exc
+        self._migrate()
+
+    # -- schema ---------------------------------------------------------
+    def _version(self) -> int:
+        row = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
+        ).fetchone()
+        if not row or row[0] == 0:
+            return 0
+        v = self.con.execute("SELECT max(version) FROM schema_info").fetchone()
+        return int(v[0] or 0)
+
+    def _migrate(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this textcoop ({SCHEMA_VERSION})",
+                hint="upgrade textcoop to read it",
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"store {self.path} needs a schema migration", hint="open it once for writing (e.g. `textcoop check`)")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for v in range(version + 1, SCHEMA_VERSION + 1):
+                for sql in MIGRATIONS[v]:
+                    self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_info VALUES (?, ?)", [v, _now()])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self._version()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- runs and problems ----------------------------------------------
+    def start_run(self, command: str) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, NULL, NULL, NULL, NULL)", [run_id, command, _now()])
+        return run_id
+
+    def finish_run(self, run_id: str, stored: int, skipped: int, failed: int) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, n_stored = ?, n_skipped = ?, n_failed = ? WHERE run_id = ?",
+            [_now(), stored, skipped, failed, run_id],
+        )
+
+    def record_error(self, path: str, sha256: str | None, code: str, message: str, run_id: str | None = None) -> None:
+        """Record that a file could not be ingested (replacing older errors for the same file)."""
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM problems WHERE path = ? AND doc_id IS NULL", [path])
+        self.con.execute(
+            "INSERT INTO problems VALUES (?, ?, NULL, NULL, 'error', ?, ?, ?, ?)",
+            [path, sha256, code, message, run_id, _now()],
+        )
+        self.con.execute("COMMIT")
+
+    # -- writing documents ----------------------------------------------
+    def doc_id_for_sha(self, sha256: str) -> str | None:
+        row = self.con.execute("SELECT doc_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
+    def add_document(self, pd: ProcessedDocument, meta: DocumentMeta, run_id: str | None = None, version: str = "") -> str:
+        """Store one processed document atomically; returns its id.
+
+        Everything (document row, pages, segments, sentences, warnings) is
+        written in one transaction: after a crash the document is either
+        complete or absent.
+        """
+        import pyarrow as pa
+
+        doc = pd.doc
+        doc_id = doc.sha256[:12]
+        now = _now()
+        pages = pa.table(
+            {
+                "doc_id": [doc_id] * len(doc.pages),
+                "page_no": [p.page_no for p in doc.pages],
+                "method": [p.method for p in doc.pages],
+                "quality": [float(p.quality) for p in doc.pages],
+                "width": [float(p.width) for p in doc.pages],
+                "height": [float(p.height) for p in doc.pages],
+                "n_chars": [len(pd.page_texts.get(p.page_no, "")) for p in doc.pages],
+                "text": [pd.page_texts.get(p.page_no, "") for p in doc.pages],
+            }
+        )
+        segs = pd.segments
+        segments = pa.table(
+            {
+                "doc_id": pa.array([doc_id] * len(segs), pa.string()),
+                "seg_no": pa.array([s.seg_no for s in segs], pa.int32()),
+                "page_no": pa.array([s.page_no for s in segs], pa.int32()),
+                "kind": pa.array([s.kind for s in segs], pa.string()),
+                "level": pa.array([s.level for s in segs], pa.int32()),
+                "section": pa.array([s.section for s in segs], pa.list_(pa.string())),
+                "lang": pa.array([s.lang for s in segs], pa.string()),
+                "start_char": pa.array([s.start for s in segs], pa.int32()),
+                "end_char": pa.array([s.end for s in segs], pa.int32()),
+                "text": pa.array([s.text for s in segs], pa.string()),
+                "cells": pa.array([s.cells for s in segs], pa.list_(pa.string())),
+            }
+        )
+        sents = pd.sentences
+        sentences = pa.table(
+            {
+                "doc_id": pa.array([doc_id] * len(sents), pa.string()),
+                "seg_no": pa.array([s.seg_no for s in sents], pa.int32()),
+                "sent_no": pa.array([s.sent_no for s in sents], pa.int32()),
+                "page_no": pa.array([s.page_no for s in sents], pa.int32()),
+                "start_char": pa.array([s.start for s in sents], pa.int32()),
+                "end_char": pa.array([s.end for s in sents], pa.int32()),
+                "text": pa.array([s.text for s in sents], pa.string()),
+            }
+        )
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    doc_id,
+                    doc.sha256,
+                    doc.path,
+                    Path(doc.path).name,
+                    doc.format,
+                    meta.title,
+                    meta.region,
+                    meta.year,
+                    meta.doc_type,
+                    meta.source,
+                    pd.language,
+                    doc.n_pages,
+                    len(segs),
+                    sum(p.method == "ocr" for p in doc.pages),
+                    sum(p.method == "needs_ocr" for p in doc.pages),
+                    json.dumps(doc.info, ensure_ascii=False, default=str),
+                    version,
+                    now,
+                    run_id,
+                ],
+            )
+            for name, table in (("pages", pages), ("segments", segments), ("sentences", sentences)):
+                con.register("_incoming", table)
+                con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
+                con.unregister("_incoming")
+            con.execute("DELETE FROM problems WHERE (path = ? OR sha256 = ?) AND doc_id IS NULL", [doc.path, doc.sha256])
+            for p in doc.problems:
+                con.execute(
+                    "INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [doc.path, doc.sha256, doc_id, p.page_no, p.severity, p.code, p.message, run_id, now],
+                )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return doc_id
+
+    def set_meta(self, doc: str, **fields: Any) -> str:
+        """Edit a document's metadata (region, year, doc_type, title); returns its id."""
+        doc_id = self.resolve(doc)
+        bad = [k for k in fields if k not in META_FIELDS]
+        if bad:
+            raise InputError(f"unknown metadata field {bad[0]}", options=META_FIELDS)
+        if fields.get("doc_type") and fields["doc_type"] not in DOC_TYPES:
+            raise InputError("unknown doc_type", value=fields["doc_type"], options=DOC_TYPES)
+        sets = {k: v for k, v in fields.items() if v is not None}
+        if not sets:
+            raise InputError("nothing to set", hint="give at least one of --region, --year, --doc-type, --title")
+        cols = ", ".join(f"{k} = ?" for k in sets)
+        self.con.execute(f"UPDATE documents SET {cols}, meta_source = 'edited' WHERE doc_id = ?", [*sets.values(), doc_id])
+        return doc_id
+
+    # -- reading --------------------------------------------------------
+    def resolve(self, doc: str) -> str:
+        """A document id from an id, an id prefix (4+ characters) or a file name."""
+        rows = self.con.execute(
+            "SELECT doc_id FROM documents WHERE doc_id = ? OR file_name = ? OR (length(?) >= 4 AND doc_id LIKE ? || '%')",
+            [doc, doc, doc, doc],
+        ).fetchall()
+        ids = sorted({r[0] for r in rows})
+        if not ids:
+            raise NotFoundError(f"no document {doc!r} in {self.path}", hint="list documents with `textcoop docs`")
+        if len(ids) > 1:
+            raise NotFoundError(f"{doc!r} matches several documents", options=ids, hint="give more of the id")
+        return ids[0]
+
+    def status(self) -> dict[str, int]:
+        """Counts of the store's contents (the keys of ``textcoop status --json``)."""
+        q = self.con.execute
+        out = {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "pages": q("SELECT count(*) FROM pages").fetchone()[0],
+            "segments": q("SELECT count(*) FROM segments").fetchone()[0],
+            "sentences": q("SELECT count(*) FROM sentences").fetchone()[0],
+            "errors": q("SELECT count(*) FROM problems WHERE severity = 'error'").fetchone()[0],
+            "warnings": q("SELECT count(*) FROM problems WHERE severity = 'warning'").fetchone()[0],
+            "needs_ocr": q("SELECT count(*) FROM pages WHERE method = 'needs_ocr'").fetchone()[0],
+            "ocr_pages": q("SELECT count(*) FROM pages WHERE method = 'ocr'").fetchone()[0],
+            "schema_version": self.schema_version,
+        }
+        return out
+
+    def _where(self, region: str | None, year: str | None, doc_type: str | None, alias: str = "d") -> tuple[str, list]:
+        clauses, params = [], []
+        for col, val in (("region", region), ("year", year), ("doc_type", doc_type)):
+            if val is not None:
+                clauses.append(f"{alias}.{col} = ?")
+                params.append(val)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def documents_df(self, region: str | None = None, year: str | None = None, doc_type: str | None = None):
+        """Documents as a pandas DataFrame, optionally filtered."""
+        where, params = self._where(region, year, doc_type)
+        return self.con.execute(f"SELECT * FROM documents d{where} ORDER BY d.file_name", params).df()
+
+    def segments_df(self, region: str | None = None, year: str | None = None, doc_type: str | None = None, doc: str | None = None):
+        """Segments joined with their document's metadata, as a pandas DataFrame."""
+        where, params = self._where(region, year, doc_type)
+        if doc:
+            where += (" AND " if where else " WHERE ") + "s.doc_id = ?"
+            params.append(self.resolve(doc))
+        sql = (
+            "SELECT s.*, d.region, d.year, d.doc_type, d.title FROM segments s JOIN documents d USING (doc_id)"
+            f"{where} ORDER BY s.doc_id, s.seg_no"
+        )
+        return self.con.execute(sql, params).df()
+
+    def iter_segments(self, batch: int = 5000, kinds: tuple[str, ...] | None = None) -> Iterator[tuple]:
+        """Stream (doc_id, seg_no, page_no, kind, lang, text) without loading the corpus."""
+        sql = "SELECT doc_id, seg_no, page_no, kind, lang, text FROM segments"
+        params: list = []
+        if kinds:
+            sql += " WHERE kind IN (" + ",".join("?" * len(kinds)) + ")"
+            params = list(kinds)
+        cur = self.con.cursor()
+        cur.execute(sql + " ORDER BY doc_id, seg_no", params)
+        while rows := cur.fetchmany(batch):
+            yield from rows
+
+    def page(self, doc: str, page_no: int) -> dict:
+        """One page: its text and its segments with section paths."""
+        doc_id = self.resolve(doc)
+        row = self.con.execute("SELECT text, method FROM pages WHERE doc_id = ? AND page_no = ?", [doc_id, page_no]).fetchone()
+        if row is None:
+            n = self.con.execute("SELECT n_pages FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0]
+            raise NotFoundError(f"document {doc_id} has no page {page_no}", hint=f"pages run from 1 to {n}")
+        return {"doc_id": doc_id, "page_no": page_no, "text": row[0], "method": row[1]}
+
+    def problems_df(self, severity: str | None = None):
+        sql = "SELECT * FROM problems"
+        params: list = []
+        if severity:
+            sql += " WHERE severity = ?"
+            params.append(severity)
+        return self.con.execute(sql + " ORDER BY created_at, path", params).df()
+
+    def export(self, table: str, fmt: str, out: str | Path) -> int:
+        """Write a table (segments joined with document metadata) to Parquet, CSV or JSON Lines."""
+        if table not in EXPORT_TABLES:
+            raise InputError("unknown table to export", value=table, options=EXPORT_TABLES)
+        if fmt not in EXPORT_FORMATS:
+            raise InputError("unknown export format", value=fmt, options=EXPORT_FORMATS)
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if table in ("segments", "sentences", "pages"):
+            sql = f"SELECT t.*, d.file_name, d.title, d.region, d.year, d.doc_type FROM {table} t JOIN documents d USING (doc_id) ORDER BY ALL"
+        else:
+            sql = f"SELECT * FROM {table} ORDER BY ALL"
+        if fmt == "csv":
+            sql = sql.replace("t.*", "t.* REPLACE (array_to_string(t.section, ' > ') AS section, array_to_string(t.cells, ' | ') AS cells)") if table == "segments" else sql
+        opts = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)", "jsonl": "(FORMAT json)"}[fmt]
+        tmp = out.with_name(out.name + ".part")
+        self.con.execute(f"COPY ({sql}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' {opts}")
+        tmp.replace(out)
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+@contextmanager
+def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
+    """Open (creating if needed) a corpus store; closes it on exit."""
+    store = Store(path, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
