@@ -50,7 +50,15 @@ class PdfWriter:
     def text(self, x: float, y: float, s: str, size: float = 10, bold: bool = False) -> None:
         self.page.insert_text((x, y), s, fontname="dvb" if bold else "dv", fontsize=size)
 
-    def grid(self, x0: float, y0: float, col_w: list[float], row_h: float, rows: list[list[str]], size: float = 9) -> float:
+    def grid(
+        self,
+        x0: float,
+        y0: float,
+        col_w: list[float],
+        row_h: float,
+        rows: list[list[str]],
+        size: float = 9,
+    ) -> float:
         """Draw a ruled table and fill it; returns the y below it."""
         xs = [x0]
         for w in col_w:

@@ -34,6 +34,7 @@ def __getattr__(name: str) -> Any:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'textcoop' has no attribute {name!r}")
 
+
 __all__ = [
     "IngestOptions",
     "IngestReport",

@@ -10,6 +10,7 @@ libraries once, so spawning costs are paid per worker, not per document.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import time
 import traceback
@@ -47,16 +48,29 @@ def _worker_main(conn, fn: Callable) -> None:  # pragma: no cover - runs in a ch
             value = fn(*args)
             out = TaskResult(key, True, value, seconds=time.perf_counter() - t0)
         except ExtractionError as exc:
-            out = TaskResult(key, False, code=exc.reason, message=str(exc), seconds=time.perf_counter() - t0)
+            out = TaskResult(
+                key, False, code=exc.reason, message=str(exc), seconds=time.perf_counter() - t0
+            )
         except MemoryError:
-            out = TaskResult(key, False, code="out_of_memory", message="ran out of memory while extracting")
+            out = TaskResult(
+                key, False, code="out_of_memory", message="ran out of memory while extracting"
+            )
         except Exception as exc:  # noqa: BLE001 - any library failure costs this document only
             tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-            out = TaskResult(key, False, code="extract_failed", message=f"{type(exc).__name__}: {exc} ({tb})")
+            out = TaskResult(
+                key, False, code="extract_failed", message=f"{type(exc).__name__}: {exc} ({tb})"
+            )
         try:
             conn.send(out)
         except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
-            conn.send(TaskResult(key, False, code="extract_failed", message=f"result could not be returned: {exc}"))
+            conn.send(
+                TaskResult(
+                    key,
+                    False,
+                    code="extract_failed",
+                    message=f"result could not be returned: {exc}",
+                )
+            )
 
 
 class _Worker:
@@ -72,10 +86,8 @@ class _Worker:
         if kill:
             self.proc.kill()
         else:
-            try:
+            with contextlib.suppress(OSError, BrokenPipeError):
                 self.conn.send(None)
-            except (OSError, BrokenPipeError):
-                pass
         self.proc.join(timeout=5)
         if self.proc.is_alive():
             self.proc.kill()
@@ -126,7 +138,12 @@ def run_tasks(
                     try:
                         res = w.conn.recv()
                     except (EOFError, OSError):
-                        res = TaskResult(w.task, False, code="worker_crashed", message=f"extraction crashed the worker (exit code {w.proc.exitcode})")
+                        res = TaskResult(
+                            w.task,
+                            False,
+                            code="worker_crashed",
+                            message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
+                        )
                         w.proc.join(timeout=1)
                         pool[i] = _Worker(ctx, fn)
                     w.task = None
@@ -135,12 +152,23 @@ def run_tasks(
                     key = w.task
                     w.proc.join(timeout=1)
                     pool[i] = _Worker(ctx, fn)
-                    yield TaskResult(key, False, code="worker_crashed", message=f"extraction crashed the worker (exit code {w.proc.exitcode})")
+                    yield TaskResult(
+                        key,
+                        False,
+                        code="worker_crashed",
+                        message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
+                    )
                 elif time.monotonic() - w.started > timeout:
                     key = w.task
                     w.stop(kill=True)
                     pool[i] = _Worker(ctx, fn)
-                    yield TaskResult(key, False, code="timeout", message=f"extraction took longer than the {timeout:.0f} s limit", seconds=timeout)
+                    yield TaskResult(
+                        key,
+                        False,
+                        code="timeout",
+                        message=f"extraction took longer than the {timeout:.0f} s limit",
+                        seconds=timeout,
+                    )
     finally:
         for w in pool:
             w.stop()

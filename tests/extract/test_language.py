@@ -7,14 +7,24 @@ EN = "The strategy supports small and medium-sized enterprises in the region thr
 def test_detect_lang():
     assert detect_lang(RU) == "ru"
     assert detect_lang(EN) == "en"
-    assert detect_lang("Le programme est une initiative de la région pour les entreprises dans le secteur.") == "other"
+    assert (
+        detect_lang(
+            "Le programme est une initiative de la région pour les entreprises dans le secteur."
+        )
+        == "other"
+    )
     assert detect_lang("2021 | 2022 | 15,3", default="ru") == "ru"
 
 
 def test_real_text_is_plausible():
     assert plausibility(RU) >= 0.9
     assert plausibility(EN) >= 0.9
-    assert plausibility("Smart Specialisation – Qualitative Analysis Estonian Development Fund February 2013") >= GARBLED_BELOW
+    assert (
+        plausibility(
+            "Smart Specialisation – Qualitative Analysis Estonian Development Fund February 2013"
+        )
+        >= GARBLED_BELOW
+    )
 
 
 def test_garbled_layers_are_not():

@@ -30,7 +30,17 @@ def _program_pdf(tmp_path, pdf_writer, n_pages=4):
                 w.text(72, y, line, 10)
             y += 14 if line else 10
         if p == 1:
-            y = w.grid(72, y + 20, [220, 80, 80], 18, [["Показатель", "2024", "2025"], ["Число МСП-поставщиков", "120", "150"], ["Контракты, млн руб.", "35,5", "41,0"]])
+            y = w.grid(
+                72,
+                y + 20,
+                [220, 80, 80],
+                18,
+                [
+                    ["Показатель", "2024", "2025"],
+                    ["Число МСП-поставщиков", "120", "150"],
+                    ["Контракты, млн руб.", "35,5", "41,0"],
+                ],
+            )
         w.text(290, 810, str(p + 1), 9)
     return w.save(tmp_path / "program.pdf")
 
@@ -52,7 +62,11 @@ def test_headers_footers_removed_and_structure_found(tmp_path, pdf_writer):
     assert "центра кооперации и субконтрактации" in body[0].text
     assert body[0].text.startswith("Государственная программа направлена")
     rows = [s for s in pd.segments if s.kind == "table_row"]
-    assert [r.cells for r in rows] == [["Показатель", "2024", "2025"], ["Число МСП-поставщиков", "120", "150"], ["Контракты, млн руб.", "35,5", "41,0"]]
+    assert [r.cells for r in rows] == [
+        ["Показатель", "2024", "2025"],
+        ["Число МСП-поставщиков", "120", "150"],
+        ["Контракты, млн руб.", "35,5", "41,0"],
+    ]
     assert all(r.page_no == 2 for r in rows)
 
 

@@ -14,16 +14,25 @@ def test_russian_abbreviations_do_not_split():
 
 def test_numbered_items_and_tokenised_punctuation():
     text = "1. Утвердить муниципальную программу . 2. Контроль за исполнением оставляю за собой ."
-    assert split_sentences(text) == ["1. Утвердить муниципальную программу .", "2. Контроль за исполнением оставляю за собой ."]
+    assert split_sentences(text) == [
+        "1. Утвердить муниципальную программу .",
+        "2. Контроль за исполнением оставляю за собой .",
+    ]
 
 
 def test_english_abbreviations_and_questions():
     text = "Support is provided, e.g. grants and loans. Is it enough? The fund (see Table 2.1) helps SMEs!"
-    assert split_sentences(text) == ["Support is provided, e.g. grants and loans.", "Is it enough?", "The fund (see Table 2.1) helps SMEs!"]
+    assert split_sentences(text) == [
+        "Support is provided, e.g. grants and loans.",
+        "Is it enough?",
+        "The fund (see Table 2.1) helps SMEs!",
+    ]
 
 
 def test_ie_te_abbreviation():
-    assert split_sentences("Меры поддержки, т.е. субсидии и гранты, предоставляются МСП. Далее текст.") == [
+    assert split_sentences(
+        "Меры поддержки, т.е. субсидии и гранты, предоставляются МСП. Далее текст."
+    ) == [
         "Меры поддержки, т.е. субсидии и гранты, предоставляются МСП.",
         "Далее текст.",
     ]
@@ -39,4 +48,6 @@ def test_spans_slice_back_in_order(text):
         last = b
     # nothing but whitespace is dropped
     kept = "".join(text[a:b] for a, b in spans)
-    assert len(kept.replace(" ", "").replace("\n", "")) == len(text.replace(" ", "").replace("\n", ""))
+    assert len(kept.replace(" ", "").replace("\n", "")) == len(
+        text.replace(" ", "").replace("\n", "")
+    )

@@ -5,12 +5,21 @@ from textcoop.extract.textclean import clean_text, join_lines
 
 
 def test_syllable_break_is_joined_ru_and_en():
-    assert join_lines(["развитие промышленной коопера-", "ции в регионе"]) == "развитие промышленной кооперации в регионе"
-    assert join_lines(["small manufac-", "turers and suppliers"]) == "small manufacturers and suppliers"
+    assert (
+        join_lines(["развитие промышленной коопера-", "ции в регионе"])
+        == "развитие промышленной кооперации в регионе"
+    )
+    assert (
+        join_lines(["small manufac-", "turers and suppliers"])
+        == "small manufacturers and suppliers"
+    )
 
 
 def test_compound_words_keep_their_hyphen():
-    assert join_lines(["стратегия социально-", "экономического развития"]) == "стратегия социально-экономического развития"
+    assert (
+        join_lines(["стратегия социально-", "экономического развития"])
+        == "стратегия социально-экономического развития"
+    )
     assert join_lines(["Северо-", "Западный округ"]) == "Северо-Западный округ"
     assert join_lines(["the Baden-", "Württemberg model"]) == "the Baden-Württemberg model"
 

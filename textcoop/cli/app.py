@@ -32,7 +32,9 @@ def _version(value: bool) -> None:
 def main_options(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks on errors."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     """Global options."""
     state.verbose = verbose

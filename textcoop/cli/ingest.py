@@ -28,7 +28,10 @@ def _summary(report: IngestReport, store_path: str) -> None:
             first = ", ".join(Path(f).name for f in files[:3]) + (" ..." if len(files) > 3 else "")
             console.print(f"  {code}: {n} ({len(files)} files: {first})", highlight=False)
         if "needs_ocr" in report.warnings:
-            console.print("  pages marked needs_ocr have no stored text: install Tesseract (`make sysdeps`) and rerun", highlight=False)
+            console.print(
+                "  pages marked needs_ocr have no stored text: install Tesseract (`make sysdeps`) and rerun",
+                highlight=False,
+            )
     if report.failed:
         by_code: dict[str, list[tuple[str, str]]] = {}
         for path, code, msg in report.failed:
@@ -38,20 +41,32 @@ def _summary(report: IngestReport, store_path: str) -> None:
             console.print(f"  {code}: {len(items)} file(s)", highlight=False)
             for path, msg in items[:3]:
                 console.print(f"    {path}: {msg}", highlight=False)
-        console.print(f"  all problems: textcoop status --store {store_path} --problems", highlight=False)
+        console.print(
+            f"  all problems: textcoop status --store {store_path} --problems", highlight=False
+        )
 
 
 @handle_errors
 def ingest_cmd(
     paths: list[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),
     store: str = typer.Option(DEFAULT_STORE, "--store", "-s", help="Corpus store file (DuckDB)."),
-    meta: Path | None = typer.Option(None, "--meta", help="Manifest CSV: path,region,year,doc_type,title."),
-    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes (0 = one per CPU core)."),
-    ocr: str = typer.Option("auto", "--ocr", help="auto: OCR pages without usable text; never; always."),
+    meta: Path | None = typer.Option(
+        None, "--meta", help="Manifest CSV: path,region,year,doc_type,title."
+    ),
+    workers: int = typer.Option(
+        0, "--workers", "-w", help="Worker processes (0 = one per CPU core)."
+    ),
+    ocr: str = typer.Option(
+        "auto", "--ocr", help="auto: OCR pages without usable text; never; always."
+    ),
     timeout: float = typer.Option(600.0, "--timeout", help="Seconds allowed per document."),
     max_pages: int = typer.Option(2000, "--max-pages", help="Refuse PDFs with more pages."),
-    max_ocr_pages: int = typer.Option(60, "--max-ocr-pages", help="OCR at most this many pages per document."),
-    tables: str = typer.Option("grid", "--tables", help="grid (fast ruled-table reader), pymupdf (page.find_tables), none."),
+    max_ocr_pages: int = typer.Option(
+        60, "--max-ocr-pages", help="OCR at most this many pages per document."
+    ),
+    tables: str = typer.Option(
+        "grid", "--tables", help="grid (fast ruled-table reader), pymupdf (page.find_tables), none."
+    ),
 ) -> None:
     """Extract PDFs, DOCX, HTML, TXT/MD (and scanned images) into the corpus store.
 
@@ -71,7 +86,9 @@ def ingest_cmd(
     opts = IngestOptions(
         workers=workers or os.cpu_count() or 1,
         timeout=timeout,
-        extract=ExtractOptions(pdf=PdfOptions(ocr=ocr, max_pages=max_pages, max_ocr_pages=max_ocr_pages, tables=tables)),
+        extract=ExtractOptions(
+            pdf=PdfOptions(ocr=ocr, max_pages=max_pages, max_ocr_pages=max_ocr_pages, tables=tables)
+        ),
         manifest=meta,
     )
     total = len(discover(paths)[0])

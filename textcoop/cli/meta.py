@@ -15,9 +15,13 @@ meta_app = typer.Typer(help="View or edit document metadata.", no_args_is_help=T
 def meta_set_cmd(
     doc: str = typer.Argument(..., help="Document id, id prefix or file name."),
     store: str = typer.Option(DEFAULT_STORE, "--store", "-s", help="Corpus store file."),
-    region: str | None = typer.Option(None, "--region", help="Region name, e.g. 'Вологодская область'."),
+    region: str | None = typer.Option(
+        None, "--region", help="Region name, e.g. 'Вологодская область'."
+    ),
     year: str | None = typer.Option(None, "--year", help="Year or period, e.g. 2021-2025."),
-    doc_type: str | None = typer.Option(None, "--doc-type", help="program, strategy, plan, law, report or other."),
+    doc_type: str | None = typer.Option(
+        None, "--doc-type", help="program, strategy, plan, law, report or other."
+    ),
     title: str | None = typer.Option(None, "--title", help="Document title."),
 ) -> None:
     """Set metadata fields of one document (others are left as they are).

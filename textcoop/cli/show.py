@@ -31,7 +31,9 @@ def show_cmd(
             last_page = r.page_no
         section = " › ".join(r.section) if r.section is not None else ""
         if r.kind == "heading":
-            console.print(f"[bold cyan]{r.text}[/bold cyan]  [dim]({section})[/dim]", highlight=False)
+            console.print(
+                f"[bold cyan]{r.text}[/bold cyan]  [dim]({section})[/dim]", highlight=False
+            )
             last_section = section
             continue
         if section != last_section:

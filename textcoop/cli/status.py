@@ -15,7 +15,9 @@ from textcoop.store import open_store
 def status_cmd(
     store: str = typer.Option(DEFAULT_STORE, "--store", "-s", help="Corpus store file."),
     as_json: bool = typer.Option(False, "--json", help="Print counts as JSON."),
-    problems: bool = typer.Option(False, "--problems", help="List every recorded error and warning."),
+    problems: bool = typer.Option(
+        False, "--problems", help="List every recorded error and warning."
+    ),
 ) -> None:
     """Show counts of documents, pages, segments, errors and pages needing OCR.
 

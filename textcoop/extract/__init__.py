@@ -58,7 +58,9 @@ def sniff_format(path: str | os.PathLike) -> str:
     with open(p, "rb") as f:
         head = f.read(2048)
     if not head:
-        raise ExtractionError("file is empty (0 bytes)", reason="empty_file", hint="re-download the file")
+        raise ExtractionError(
+            "file is empty (0 bytes)", reason="empty_file", hint="re-download the file"
+        )
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(_IMAGE_MAGIC):
@@ -70,17 +72,33 @@ def sniff_format(path: str | os.PathLike) -> str:
         return "html"
     ext = SUPPORTED.get(p.suffix.lower())
     if ext == "pdf":
-        raise ExtractionError("file has a .pdf name but is not a PDF (no %PDF header)", reason="corrupt", hint="re-download the file")
+        raise ExtractionError(
+            "file has a .pdf name but is not a PDF (no %PDF header)",
+            reason="corrupt",
+            hint="re-download the file",
+        )
     if ext in ("docx", "image"):
-        raise ExtractionError(f"file has a {p.suffix} name but its content is not {ext}", reason="corrupt")
+        raise ExtractionError(
+            f"file has a {p.suffix} name but its content is not {ext}", reason="corrupt"
+        )
     if ext is None:
         if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
-            raise ExtractionError(f"unsupported binary file type {p.suffix or '(no extension)'}", reason="unsupported", options=sorted(SUPPORTED))
-        raise ExtractionError(f"unsupported file type {p.suffix or '(no extension)'}", reason="unsupported", options=sorted(SUPPORTED))
+            raise ExtractionError(
+                f"unsupported binary file type {p.suffix or '(no extension)'}",
+                reason="unsupported",
+                options=sorted(SUPPORTED),
+            )
+        raise ExtractionError(
+            f"unsupported file type {p.suffix or '(no extension)'}",
+            reason="unsupported",
+            options=sorted(SUPPORTED),
+        )
     return ext
 
 
-def extract_file(path: str, sha256: str, options: ExtractOptions | None = None) -> ExtractedDocument:
+def extract_file(
+    path: str, sha256: str, options: ExtractOptions | None = None
+) -> ExtractedDocument:
     """Dispatch a file to its extractor by its sniffed format."""
     opts = options or ExtractOptions()
     size = os.path.getsize(path)
@@ -94,7 +112,9 @@ def extract_file(path: str, sha256: str, options: ExtractOptions | None = None) 
     problems: list[Problem] = []
     ext_fmt = SUPPORTED.get(Path(path).suffix.lower())
     if ext_fmt and ext_fmt != fmt and not (ext_fmt == "markdown" and fmt == "text"):
-        problems.append(Problem("warning", "wrong_extension", f"file named {Path(path).suffix} is really {fmt}"))
+        problems.append(
+            Problem("warning", "wrong_extension", f"file named {Path(path).suffix} is really {fmt}")
+        )
     if fmt in ("pdf", "image"):
         from textcoop.extract.pdf import extract_pdf
 
@@ -117,7 +137,9 @@ def extract_file(path: str, sha256: str, options: ExtractOptions | None = None) 
     return doc
 
 
-def process_file(path: str, sha256: str, options: ExtractOptions | None = None) -> ProcessedDocument:
+def process_file(
+    path: str, sha256: str, options: ExtractOptions | None = None
+) -> ProcessedDocument:
     """Extract, segment and describe one file: the unit of work of an ingest worker."""
     from textcoop.extract.meta import infer_meta
     from textcoop.extract.segment import segment_document
@@ -129,7 +151,9 @@ def process_file(path: str, sha256: str, options: ExtractOptions | None = None) 
     if not segments:
         ocr_pages = sum(p.method == "needs_ocr" for p in doc.pages)
         if ocr_pages:
-            doc.problems.append(Problem("warning", "no_text", f"no text stored: {ocr_pages} page(s) need OCR"))
+            doc.problems.append(
+                Problem("warning", "no_text", f"no text stored: {ocr_pages} page(s) need OCR")
+            )
         else:
             doc.problems.append(Problem("warning", "no_text", "the document contains no text"))
     return ProcessedDocument(doc, page_texts, segments, sentences, language, meta)

@@ -19,9 +19,13 @@ def _check_zip(path: str, max_unpacked: int) -> None:
             total = sum(i.file_size for i in zf.infolist())
             packed = sum(i.compress_size for i in zf.infolist()) or 1
             if "word/document.xml" not in zf.namelist():
-                raise ExtractionError("ZIP file is not a Word document (no word/document.xml)", reason="unsupported")
+                raise ExtractionError(
+                    "ZIP file is not a Word document (no word/document.xml)", reason="unsupported"
+                )
     except zipfile.BadZipFile as exc:
-        raise ExtractionError("DOCX is not a valid ZIP archive (truncated or corrupt)", reason="corrupt") from exc
+        raise ExtractionError(
+            "DOCX is not a valid ZIP archive (truncated or corrupt)", reason="corrupt"
+        ) from exc
     if total > max_unpacked or total / packed > 200:
         raise ExtractionError(
             f"DOCX would unpack to {total // 1_000_000} MB (ratio {total // packed}:1): refused as a possible zip bomb",

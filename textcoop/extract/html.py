@@ -6,7 +6,20 @@ from textcoop.extract.text import decode_bytes
 from textcoop.extract.textclean import clean_text
 from textcoop.types import Block, ExtractedDocument, Page
 
-_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "iframe", "template", "button")
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "svg",
+    "iframe",
+    "template",
+    "button",
+)
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
 _TEXT_BLOCKS = ("p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "caption", "address")
 
@@ -55,4 +68,6 @@ def extract_html(path: str, sha256: str, data: bytes) -> ExtractedDocument:
     blocks: list[Block] = []
     _walk(root, blocks)
     page = Page(1, blocks, method="text" if blocks else "empty")
-    return ExtractedDocument(path, sha256, "html", 1, [page], title=title or None, info={"encoding": encoding})
+    return ExtractedDocument(
+        path, sha256, "html", 1, [page], title=title or None, info={"encoding": encoding}
+    )

@@ -18,7 +18,7 @@ from textcoop.types import Block
 
 _DIGITS = re.compile(r"\d+")
 _PAGE_NO = re.compile(
-    r"^[\s\-–—]*(стр\.?|страница|с\.|page|p\.)?\s*\d{1,4}(\s*(из|of|/)\s*\d{1,4})?[\s\-–—]*$",
+    r"^[\s\-–—]*(стр\.?|страница|с\.|page|p\.)?\s*\d{1,3}(\s*(из|of|/)\s*\d{1,4})?[\s\-–—]*$",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^([•●▪■◦○►✓❖➢\-–—*·]\s+|(\d{1,2}|[а-яa-z])\)\s+)")
@@ -73,7 +73,9 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", text.lower()).strip()
 
 
-def running_lines(pages: list[list[Line]], heights: list[float], edge: int = 3) -> set[tuple[int, int]]:
+def running_lines(
+    pages: list[list[Line]], heights: list[float], edge: int = 3
+) -> set[tuple[int, int]]:
     """(page index, line index) of running headers, footers and page numbers.
 
     A line is "running" when the same text (digits ignored) stands among the
@@ -88,11 +90,12 @@ def running_lines(pages: list[list[Line]], heights: list[float], edge: int = 3) 
             continue
         order = sorted(range(len(lines)), key=lambda i: lines[i].bbox[1])
         cand = order[:edge] + order[-edge:] if len(order) > 2 * edge else order
+        extremes = {order[0], order[-1]}
         for li in set(cand):
             ln = lines[li]
             h = heights[pi] or 1.0
             ycen = (ln.bbox[1] + ln.bbox[3]) / 2 / h
-            if _PAGE_NO.match(ln.text) and (ycen < 0.15 or ycen > 0.85):
+            if li in extremes and _PAGE_NO.match(ln.text) and (ycen < 0.15 or ycen > 0.85):
                 found.add((pi, li))
                 continue
             if len(ln.text) > 200:
@@ -176,7 +179,9 @@ def merge_rows(lines: list[Line], gutter: float | None) -> list[Line]:
         if out:
             p = out[-1]
             h = max(p.height, ln.height, 1.0)
-            same_row = abs(p.bbox[1] - ln.bbox[1]) < 0.5 * h and abs(p.bbox[3] - ln.bbox[3]) < 0.5 * h
+            same_row = (
+                abs(p.bbox[1] - ln.bbox[1]) < 0.5 * h and abs(p.bbox[3] - ln.bbox[3]) < 0.5 * h
+            )
             gap = ln.bbox[0] - p.bbox[2]
             crosses = gutter is not None and p.bbox[2] <= gutter + 1 < ln.bbox[0] + 1
             if same_row and -1 <= gap < 4 * max(p.size, 4.0) and not crosses:
@@ -239,9 +244,16 @@ def group_units(lines: list[Line], body_size: float) -> list[Unit]:
             or (ln.size >= body_size * 1.15 and prev.size < body_size * 1.15)
         )
         # a paragraph broken into blocks keeps going when it ends mid-sentence
-        if new and not font_change and not _starts_item(ln.text, prev.text) and same_col:
-            if gap < 1.6 * max(prev.height, 4.0) and not _SENT_END.search(prev.text) and ln.text[:1].islower():
-                new = False
+        if (
+            new
+            and not font_change
+            and same_col
+            and not _starts_item(ln.text, prev.text)
+            and gap < 1.6 * max(prev.height, 4.0)
+            and not _SENT_END.search(prev.text)
+            and ln.text[:1].islower()
+        ):
+            new = False
         if new:
             units.append(Unit([ln]))
         else:
@@ -249,7 +261,9 @@ def group_units(lines: list[Line], body_size: float) -> list[Unit]:
     return units
 
 
-def heading_level(text: str, size: float, bold: bool, body_size: float, big_sizes: list[float]) -> int:
+def heading_level(
+    text: str, size: float, bold: bool, body_size: float, big_sizes: list[float]
+) -> int:
     """Heading level (1-4) of a unit, or 0 when it is not a heading.
 
     Numbering decides first ("Раздел 2"/"Подпрограмма 1" → 1, "2." → 2,
@@ -262,7 +276,11 @@ def heading_level(text: str, size: float, bold: bool, body_size: float, big_size
     if text.endswith((",", ";")) or not (text[0].isupper() or text[0].isdigit()):
         return 0
     letters = [c for c in text if c.isalpha()]
-    caps = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(letters) >= 6
+    caps = (
+        bool(letters)
+        and sum(c.isupper() for c in letters) / len(letters) > 0.8
+        and len(letters) >= 6
+    )
     styled = size >= body_size * 1.12 or (bold and len(words) <= 20) or caps
     m = _HEAD_WORD.match(text)
     if m and len(words) <= 20 and (styled or m.group(2)):
@@ -292,7 +310,9 @@ def units_to_blocks(units: list[Unit], body_size: float, big_sizes: list[float])
         y0 = min(ln.bbox[1] for ln in u.lines)
         x1 = max(ln.bbox[2] for ln in u.lines)
         y1 = max(ln.bbox[3] for ln in u.lines)
-        level = heading_level(text, u.size, u.bold, body_size, big_sizes) if len(u.lines) <= 3 else 0
+        level = (
+            heading_level(text, u.size, u.bold, body_size, big_sizes) if len(u.lines) <= 3 else 0
+        )
         if level:
             out.append(Block("heading", text, level=level, bbox=(x0, y0, x1, y1)))
         elif _BULLET.match(text) or _NUMBERED.match(text):

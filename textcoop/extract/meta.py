@@ -13,7 +13,12 @@ from textcoop.types import DocumentMeta
 
 _REGION_PATTERNS = [
     # "Вологодской области", "Краснодарского края", "Ханты-Мансийского автономного округа"
-    (re.compile(r"\b([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:ой|ого|ая|ий|ый|ей))\s+(област[иьй]|кра[яйе]|автономного округа|автономный округ)\b"), "adj"),
+    (
+        re.compile(
+            r"\b([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?(?:ой|ого|ая|ий|ый|ей))\s+(област[иьй]|кра[яйе]|автономного округа|автономный округ)\b"
+        ),
+        "adj",
+    ),
     # "Республики Коми", "Республика Татарстан"
     (re.compile(r"\b(Республик[аиеу])\s+([А-ЯЁ][а-яё]+(?:\s*\([А-ЯЁ][а-яё]+\))?)"), "rep"),
 ]
@@ -28,7 +33,12 @@ _DOC_TYPES = [
     ("program", re.compile(r"(?i)\bпрограмм|\bprogram")),
     ("plan", re.compile(r"(?i)\bплан\w*\b|\baction plan|\bplan\b|\broadmap|дорожн\w+ карт")),
     ("report", re.compile(r"(?i)\bдоклад|\bотч[её]т|\bпрогноз|\breport\b|analysis|monitoring")),
-    ("law", re.compile(r"(?i)\bзакон\b|\bзакона\b|\blaw\b|\bact\b|постановлени|resolution|decree|указ\b")),
+    (
+        "law",
+        re.compile(
+            r"(?i)\bзакон\b|\bзакона\b|\blaw\b|\bact\b|постановлени|resolution|decree|указ\b"
+        ),
+    ),
 ]
 _QUOTED_TITLE = re.compile(r"(?is)(программ\w*|стратеги\w*|план\w*)\s*[«\"]\s*(.{5,250}?)\s*[»\"]")
 
@@ -50,12 +60,17 @@ def _nominative(phrase: str) -> str:
     for w in words:
         best = None
         for p in m.parse(w):
-            if p.tag.case in ("gent", "nomn", "datv", "loct", "ablt", "accs") and {"ADJF", "NOUN"} & {p.tag.POS}:
+            if p.tag.case in ("gent", "nomn", "datv", "loct", "ablt", "accs") and {
+                "ADJF",
+                "NOUN",
+            } & {p.tag.POS}:
                 best = p
                 break
         infl = None
         if best is not None:
-            want = {"nomn", "sing"} if best.tag.POS == "NOUN" else {"nomn", "sing", gender or "femn"}
+            want = (
+                {"nomn", "sing"} if best.tag.POS == "NOUN" else {"nomn", "sing", gender or "femn"}
+            )
             infl = best.inflect(want)
         word = infl.word if infl else w.lower()
         out.append(word[:1].upper() + word[1:] if w[:1].isupper() else word)

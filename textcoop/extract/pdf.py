@@ -50,7 +50,9 @@ def _open(path: str, image: bool = False):
     return doc
 
 
-_JUNK_TITLE = re.compile(r"(?i)^(microsoft word|untitled|без имени|документ\d*|title|adobe photoshop)\b|\.(docx?|pdf|rtf|txt)$")
+_JUNK_TITLE = re.compile(
+    r"(?i)^(microsoft word|untitled|без имени|документ\d*|title|adobe photoshop)\b|\.(docx?|pdf|rtf|txt)$"
+)
 
 
 def _pdf_title(meta: dict) -> str | None:
@@ -87,7 +89,9 @@ def _needs_ocr(page, text: str, quality: float) -> str | None:
     return None
 
 
-def _table_rows(page, lines: list[layout.Line], mode: str, drawings) -> tuple[list[tuple], set[int]]:
+def _table_rows(
+    page, lines: list[layout.Line], mode: str, drawings
+) -> tuple[list[tuple], set[int]]:
     """Table rows (y0, x0, cells) on a page and the indices of lines they consumed."""
     rows: list[tuple] = []
     used: set[int] = set()
@@ -130,14 +134,18 @@ def _place_tables(blocks: list[Block], rows: list[tuple]) -> list[Block]:
         y = b.bbox[1] if b.bbox else 0.0
         while pending and pending[0][0] <= y:
             r = pending.pop(0)
-            out.append(Block("table_row", " | ".join(r[2]), cells=r[2], bbox=(r[1], r[0], r[1], r[0])))
+            out.append(
+                Block("table_row", " | ".join(r[2]), cells=r[2], bbox=(r[1], r[0], r[1], r[0]))
+            )
         out.append(b)
     for r in pending:
         out.append(Block("table_row", " | ".join(r[2]), cells=r[2], bbox=(r[1], r[0], r[1], r[0])))
     return out
 
 
-def extract_pdf(path: str, sha256: str, options: PdfOptions | None = None, image: bool = False) -> ExtractedDocument:
+def extract_pdf(
+    path: str, sha256: str, options: PdfOptions | None = None, image: bool = False
+) -> ExtractedDocument:
     """Read a PDF (or a scanned image) into pages of blocks, with OCR where text is missing or garbled."""
     import pymupdf
 
@@ -169,7 +177,14 @@ def extract_pdf(path: str, sha256: str, options: PdfOptions | None = None, image
         why = "forced" if opts.ocr == "always" else _needs_ocr(page, text, q)
         if why:
             if why == "garbled_text_layer":
-                problems.append(Problem("warning", why, "text layer is not readable language (font without a Unicode map)", page.number + 1))
+                problems.append(
+                    Problem(
+                        "warning",
+                        why,
+                        "text layer is not readable language (font without a Unicode map)",
+                        page.number + 1,
+                    )
+                )
             if ocr_lang and ocr_done < opts.max_ocr_pages:
                 try:
                     od = ocr_page_dict(page, ocr_lang, opts.ocr_dpi)
@@ -181,13 +196,21 @@ def extract_pdf(path: str, sha256: str, options: PdfOptions | None = None, image
                     else:
                         lines, q, method = o_lines, oq, "ocr" if o_lines else "empty"
                 except Exception as exc:  # noqa: BLE001 - OCR failures cost the page only
-                    problems.append(Problem("warning", "ocr_failed", f"OCR failed: {exc}", page.number + 1))
+                    problems.append(
+                        Problem("warning", "ocr_failed", f"OCR failed: {exc}", page.number + 1)
+                    )
                     lines, method = ([] if why == "garbled_text_layer" else lines), "needs_ocr"
             elif why != "forced":
-                reason = "Tesseract is not installed" if not ocr_lang else f"OCR page limit ({opts.max_ocr_pages}) reached"
+                reason = (
+                    "Tesseract is not installed"
+                    if not ocr_lang
+                    else f"OCR page limit ({opts.max_ocr_pages}) reached"
+                )
                 if opts.ocr == "never":
                     reason = "OCR is switched off"
-                problems.append(Problem("warning", "needs_ocr", f"page needs OCR: {reason}", page.number + 1))
+                problems.append(
+                    Problem("warning", "needs_ocr", f"page needs OCR: {reason}", page.number + 1)
+                )
                 method = "needs_ocr"
                 if why == "garbled_text_layer":
                     lines = []  # never store the gibberish as text
@@ -196,10 +219,14 @@ def extract_pdf(path: str, sha256: str, options: PdfOptions | None = None, image
         widths.append(page.rect.width)
         methods.append(method)
         qualities.append(q)
-        drawings.append(page.get_cdrawings() if opts.tables == "grid" and lines and method == "text" else None)
+        drawings.append(
+            page.get_cdrawings() if opts.tables == "grid" and lines and method == "text" else None
+        )
     running = layout.running_lines(all_lines, heights)
     body = layout.body_font_size(all_lines)
-    big_sizes = sorted({ln.size for p in all_lines for ln in p if ln.size >= body * 1.12}, reverse=True)
+    big_sizes = sorted(
+        {ln.size for p in all_lines for ln in p if ln.size >= body * 1.12}, reverse=True
+    )
     pages: list[Page] = []
     for pi, lines in enumerate(all_lines):
         keep = [ln for li, ln in enumerate(lines) if (pi, li) not in running]
@@ -213,8 +240,21 @@ def extract_pdf(path: str, sha256: str, options: PdfOptions | None = None, image
         ordered = layout.reading_order(rest, widths[pi])
         units = layout.group_units(ordered, body)
         blocks = _place_tables(layout.units_to_blocks(units, body, big_sizes), rows)
-        pages.append(Page(pi + 1, blocks, methods[pi], round(qualities[pi], 3), widths[pi], heights[pi]))
-    title = _pdf_title(doc.metadata) or (_first_page_title(all_lines[0], body) if all_lines else None)
+        pages.append(
+            Page(pi + 1, blocks, methods[pi], round(qualities[pi], 3), widths[pi], heights[pi])
+        )
+    title = _pdf_title(doc.metadata) or (
+        _first_page_title(all_lines[0], body) if all_lines else None
+    )
     info = {k: v for k, v in (doc.metadata or {}).items() if v}
     doc.close()
-    return ExtractedDocument(path, sha256, "image" if image else "pdf", n, pages, title=title, info=info, problems=problems)
+    return ExtractedDocument(
+        path,
+        sha256,
+        "image" if image else "pdf",
+        n,
+        pages,
+        title=title,
+        info=info,
+        problems=problems,
+    )

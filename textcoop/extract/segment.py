@@ -16,7 +16,9 @@ from textcoop.types import ExtractedDocument, Segment, Sentence
 BLOCK_SEP = "\n\n"
 
 
-def segment_document(doc: ExtractedDocument) -> tuple[dict[int, str], list[Segment], list[Sentence], str]:
+def segment_document(
+    doc: ExtractedDocument,
+) -> tuple[dict[int, str], list[Segment], list[Sentence], str]:
     """Page texts, segments and sentences of a document, and its main language."""
     page_texts: dict[int, str] = {}
     segments: list[Segment] = []

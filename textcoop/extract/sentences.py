@@ -12,11 +12,112 @@ from __future__ import annotations
 import re
 
 ABBREVIATIONS = frozenset(
-    """т.е т.д т.п т.ч т.к т.н др пр г гг в вв руб коп тыс млн млрд трлн ст п пп ч чч см
-    рис табл стр с им ул д обл р-н кв км м га ед изм прим напр проф акад доц англ лат
-    мин макс ок мес нед сут шт экз т тт н.э ред изд вып кн гос ген зам тел факс эл
-    e.g i.e etc vs mr mrs ms dr no nos fig figs al approx art para sect vol pp cf
-    jan feb mar apr jun jul aug sep sept oct nov dec inc ltd co corp st""".split()
+    [
+        "т.е",
+        "т.д",
+        "т.п",
+        "т.ч",
+        "т.к",
+        "т.н",
+        "др",
+        "пр",
+        "г",
+        "гг",
+        "в",
+        "вв",
+        "руб",
+        "коп",
+        "тыс",
+        "млн",
+        "млрд",
+        "трлн",
+        "ст",
+        "п",
+        "пп",
+        "ч",
+        "чч",
+        "см",
+        "рис",
+        "табл",
+        "стр",
+        "с",
+        "им",
+        "ул",
+        "д",
+        "обл",
+        "р-н",
+        "кв",
+        "км",
+        "м",
+        "га",
+        "ед",
+        "изм",
+        "прим",
+        "напр",
+        "проф",
+        "акад",
+        "доц",
+        "англ",
+        "лат",
+        "мин",
+        "макс",
+        "ок",
+        "мес",
+        "нед",
+        "сут",
+        "шт",
+        "экз",
+        "т",
+        "тт",
+        "н.э",
+        "ред",
+        "изд",
+        "вып",
+        "кн",
+        "гос",
+        "ген",
+        "зам",
+        "тел",
+        "факс",
+        "эл",
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "no",
+        "nos",
+        "fig",
+        "figs",
+        "al",
+        "approx",
+        "art",
+        "para",
+        "sect",
+        "vol",
+        "pp",
+        "cf",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "st",
+    ]
 )
 
 _BOUNDARY = re.compile(r"([.!?…]+)([\"»”)\]]*)(\s+)(?=[\"«“(\[\-–—]?\s*[A-ZА-ЯЁ0-9])")
@@ -34,9 +135,15 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         if m.group(1) == ".":
             tok = _LAST_TOKEN.search(head)
             word = tok.group(1).lower().rstrip(".") if tok else ""
-            if word.lstrip("(«\"") in ABBREVIATIONS:
+            if word.lstrip('(«"') in ABBREVIATIONS:
                 continue
-            if tok and len(word) == 1 and word.isalpha() and word.isupper() is False and tok.group(1)[0].isupper():
+            if (
+                tok
+                and len(word) == 1
+                and word.isalpha()
+                and word.isupper() is False
+                and tok.group(1)[0].isupper()
+            ):
                 continue  # an initial: "А. С. Пушкин"
             if tok and len(tok.group(1)) == 1 and tok.group(1).isupper():
                 continue

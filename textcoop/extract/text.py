@@ -24,23 +24,33 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
+    sample = data[:4000]
+    if len(sample) >= 8:
+        # UTF-16 without BOM: one byte of each pair is almost always 0x00
+        # (ASCII) or 0x04 (Cyrillic block); such bytes also pass as UTF-8.
+        even, odd = sample[0::2], sample[1::2]
+        high = (0, 4)
+        even_high = sum(b in high for b in even) / len(even)
+        odd_high = sum(b in high for b in odd) / len(odd)
+        if odd_high > 0.9 and even_high < 0.5:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even_high > 0.9 and odd_high < 0.5:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = data[:4000]
-    if len(sample) >= 4:
-        even_zero = sample[0::2].count(0) / max(1, len(sample[0::2]))
-        odd_zero = sample[1::2].count(0) / max(1, len(sample[1::2]))
-        if odd_zero > 0.3 and even_zero < 0.05:
-            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-        if even_zero > 0.3 and odd_zero < 0.05:
-            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=["cp1251", "koi8_r", "utf_8", "cp866", "latin_1", "mac_cyrillic"]).best()
+    best = from_bytes(
+        data, cp_isolation=["cp1251", "koi8_r", "utf_8", "cp866", "latin_1", "mac_cyrillic"]
+    ).best()
     if best is None:
-        raise ExtractionError("cannot detect the text encoding", reason="encoding", hint="save the file as UTF-8 and retry")
+        raise ExtractionError(
+            "cannot detect the text encoding",
+            reason="encoding",
+            hint="save the file as UTF-8 and retry",
+        )
     return str(best), best.encoding
 
 
@@ -55,7 +65,9 @@ def text_blocks(text: str, markdown: bool = False) -> list[Block]:
             if chunks[-1]:
                 chunks.append([])
             continue
-        starts_new = bool(_BULLET.match(s)) or (markdown and (s.startswith("#") or s.startswith("|")))
+        starts_new = bool(_BULLET.match(s)) or (
+            markdown and (s.startswith("#") or s.startswith("|"))
+        )
         if (not has_blank or starts_new) and chunks[-1]:
             chunks.append([])
         chunks[-1].append(s)

@@ -78,10 +78,7 @@ def join_lines(lines: list[str]) -> str:
         if m and out[-1] in _HYPHENS:
             lead = _LEAD_WORD.match(line)
             right = lead.group(1) if lead else ""
-            if keep_hyphen(m.group(1), right):
-                out = out[:-1] + "-" + line
-            else:
-                out = out[:-1] + line
+            out = out[:-1] + "-" + line if keep_hyphen(m.group(1), right) else out[:-1] + line
         else:
             out = out + " " + line
     return clean_text(out)

@@ -68,7 +68,11 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
         p = Path(raw)
         if p.is_dir():
             found = sorted(
-                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         elif p.is_file():
             found = [p]
@@ -100,7 +104,14 @@ def read_manifest(path: str | Path) -> dict[Path, DocumentMeta]:
     except csv.Error:
         dialect = csv.excel
     rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
-    header = [h.strip().lower() for h in (rows[0].keys() if rows else csv.reader([text.splitlines()[0] if text else ""]).__next__())]
+    header = [
+        h.strip().lower()
+        for h in (
+            rows[0].keys()
+            if rows
+            else csv.reader([text.splitlines()[0] if text else ""]).__next__()
+        )
+    ]
     if "path" not in header:
         raise ManifestError(
             f"manifest {path} has no 'path' column",
@@ -144,7 +155,9 @@ def _merge_meta(inferred: DocumentMeta, given: DocumentMeta | None) -> DocumentM
     )
 
 
-def _hashed(files: list[Path], store: Store, report: IngestReport, progress: ProgressFn | None, total: int) -> Iterator[tuple[str, tuple]]:
+def _hashed(
+    files: list[Path], store: Store, report: IngestReport, progress: ProgressFn | None, total: int
+) -> Iterator[tuple[str, tuple]]:
     """New files as worker tasks; files already in the store are reported as skipped."""
     seen: dict[str, str] = {}
     for f in files:
@@ -152,7 +165,9 @@ def _hashed(files: list[Path], store: Store, report: IngestReport, progress: Pro
             sha = sha256_file(f)
         except OSError as exc:
             report.failed.append((str(f), "unreadable", f"cannot read file: {exc.strerror or exc}"))
-            store.record_error(str(f), None, "unreadable", f"cannot read file: {exc}", report.run_id)
+            store.record_error(
+                str(f), None, "unreadable", f"cannot read file: {exc}", report.run_id
+            )
             if progress:
                 progress("failed", str(f), 0, total)
             continue
@@ -187,7 +202,9 @@ def ingest(
     for path, code, msg in missing:
         report.failed.append((path, code, msg))
         store.record_error(path, None, code, msg, report.run_id)
-    tasks = ((key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total))
+    tasks = (
+        (key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total)
+    )
     for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
         path = res.key
         if res.ok:

@@ -85,7 +85,10 @@ class Store:
         if version == SCHEMA_VERSION:
             return
         if self.read_only:
-            raise StoreError(f"store {self.path} needs a schema migration", hint="open it once for writing (e.g. `textcoop check`)")
+            raise StoreError(
+                f"store {self.path} needs a schema migration",
+                hint="open it once for writing (e.g. `textcoop check`)",
+            )
         self.con.execute("BEGIN TRANSACTION")
         try:
             for v in range(version + 1, SCHEMA_VERSION + 1):
@@ -107,7 +110,9 @@ class Store:
     # -- runs and problems ----------------------------------------------
     def start_run(self, command: str) -> str:
         run_id = uuid.uuid4().hex[:12]
-        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, NULL, NULL, NULL, NULL)", [run_id, command, _now()])
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, NULL, NULL, NULL, NULL)", [run_id, command, _now()]
+        )
         return run_id
 
     def finish_run(self, run_id: str, stored: int, skipped: int, failed: int) -> None:
@@ -116,7 +121,9 @@ class Store:
             [_now(), stored, skipped, failed, run_id],
         )
 
-    def record_error(self, path: str, sha256: str | None, code: str, message: str, run_id: str | None = None) -> None:
+    def record_error(
+        self, path: str, sha256: str | None, code: str, message: str, run_id: str | None = None
+    ) -> None:
         """Record that a file could not be ingested (replacing older errors for the same file)."""
         self.con.execute("BEGIN TRANSACTION")
         self.con.execute("DELETE FROM problems WHERE path = ? AND doc_id IS NULL", [path])
@@ -131,7 +138,13 @@ class Store:
         row = self.con.execute("SELECT doc_id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
         return row[0] if row else None
 
-    def add_document(self, pd: ProcessedDocument, meta: DocumentMeta, run_id: str | None = None, version: str = "") -> str:
+    def add_document(
+        self,
+        pd: ProcessedDocument,
+        meta: DocumentMeta,
+        run_id: str | None = None,
+        version: str = "",
+    ) -> str:
         """Store one processed document atomically; returns its id.
 
         Everything (document row, pages, segments, sentences, warnings) is
@@ -214,11 +227,24 @@ class Store:
                 con.register("_incoming", table)
                 con.execute(f"INSERT INTO {name} SELECT * FROM _incoming")
                 con.unregister("_incoming")
-            con.execute("DELETE FROM problems WHERE (path = ? OR sha256 = ?) AND doc_id IS NULL", [doc.path, doc.sha256])
+            con.execute(
+                "DELETE FROM problems WHERE (path = ? OR sha256 = ?) AND doc_id IS NULL",
+                [doc.path, doc.sha256],
+            )
             for p in doc.problems:
                 con.execute(
                     "INSERT INTO problems VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [doc.path, doc.sha256, doc_id, p.page_no, p.severity, p.code, p.message, run_id, now],
+                    [
+                        doc.path,
+                        doc.sha256,
+                        doc_id,
+                        p.page_no,
+                        p.severity,
+                        p.code,
+                        p.message,
+                        run_id,
+                        now,
+                    ],
                 )
             con.execute("COMMIT")
         except Exception:
@@ -236,9 +262,14 @@ class Store:
             raise InputError("unknown doc_type", value=fields["doc_type"], options=DOC_TYPES)
         sets = {k: v for k, v in fields.items() if v is not None}
         if not sets:
-            raise InputError("nothing to set", hint="give at least one of --region, --year, --doc-type, --title")
+            raise InputError(
+                "nothing to set", hint="give at least one of --region, --year, --doc-type, --title"
+            )
         cols = ", ".join(f"{k} = ?" for k in sets)
-        self.con.execute(f"UPDATE documents SET {cols}, meta_source = 'edited' WHERE doc_id = ?", [*sets.values(), doc_id])
+        self.con.execute(
+            f"UPDATE documents SET {cols}, meta_source = 'edited' WHERE doc_id = ?",
+            [*sets.values(), doc_id],
+        )
         return doc_id
 
     # -- reading --------------------------------------------------------
@@ -250,9 +281,13 @@ class Store:
         ).fetchall()
         ids = sorted({r[0] for r in rows})
         if not ids:
-            raise NotFoundError(f"no document {doc!r} in {self.path}", hint="list documents with `textcoop docs`")
+            raise NotFoundError(
+                f"no document {doc!r} in {self.path}", hint="list documents with `textcoop docs`"
+            )
         if len(ids) > 1:
-            raise NotFoundError(f"{doc!r} matches several documents", options=ids, hint="give more of the id")
+            raise NotFoundError(
+                f"{doc!r} matches several documents", options=ids, hint="give more of the id"
+            )
         return ids[0]
 
     def status(self) -> dict[str, int]:
@@ -271,7 +306,9 @@ class Store:
         }
         return out
 
-    def _where(self, region: str | None, year: str | None, doc_type: str | None, alias: str = "d") -> tuple[str, list]:
+    def _where(
+        self, region: str | None, year: str | None, doc_type: str | None, alias: str = "d"
+    ) -> tuple[str, list]:
         clauses, params = [], []
         for col, val in (("region", region), ("year", year), ("doc_type", doc_type)):
             if val is not None:
@@ -279,12 +316,22 @@ class Store:
                 params.append(val)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def documents_df(self, region: str | None = None, year: str | None = None, doc_type: str | None = None):
+    def documents_df(
+        self, region: str | None = None, year: str | None = None, doc_type: str | None = None
+    ):
         """Documents as a pandas DataFrame, optionally filtered."""
         where, params = self._where(region, year, doc_type)
-        return self.con.execute(f"SELECT * FROM documents d{where} ORDER BY d.file_name", params).df()
+        return self.con.execute(
+            f"SELECT * FROM documents d{where} ORDER BY d.file_name", params
+        ).df()
 
-    def segments_df(self, region: str | None = None, year: str | None = None, doc_type: str | None = None, doc: str | None = None):
+    def segments_df(
+        self,
+        region: str | None = None,
+        year: str | None = None,
+        doc_type: str | None = None,
+        doc: str | None = None,
+    ):
         """Segments joined with their document's metadata, as a pandas DataFrame."""
         where, params = self._where(region, year, doc_type)
         if doc:
@@ -296,7 +343,9 @@ class Store:
         )
         return self.con.execute(sql, params).df()
 
-    def iter_segments(self, batch: int = 5000, kinds: tuple[str, ...] | None = None) -> Iterator[tuple]:
+    def iter_segments(
+        self, batch: int = 5000, kinds: tuple[str, ...] | None = None
+    ) -> Iterator[tuple]:
         """Stream (doc_id, seg_no, page_no, kind, lang, text) without loading the corpus."""
         sql = "SELECT doc_id, seg_no, page_no, kind, lang, text FROM segments"
         params: list = []
@@ -311,10 +360,16 @@ class Store:
     def page(self, doc: str, page_no: int) -> dict:
         """One page: its text and its segments with section paths."""
         doc_id = self.resolve(doc)
-        row = self.con.execute("SELECT text, method FROM pages WHERE doc_id = ? AND page_no = ?", [doc_id, page_no]).fetchone()
+        row = self.con.execute(
+            "SELECT text, method FROM pages WHERE doc_id = ? AND page_no = ?", [doc_id, page_no]
+        ).fetchone()
         if row is None:
-            n = self.con.execute("SELECT n_pages FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0]
-            raise NotFoundError(f"document {doc_id} has no page {page_no}", hint=f"pages run from 1 to {n}")
+            n = self.con.execute(
+                "SELECT n_pages FROM documents WHERE doc_id = ?", [doc_id]
+            ).fetchone()[0]
+            raise NotFoundError(
+                f"document {doc_id} has no page {page_no}", hint=f"pages run from 1 to {n}"
+            )
         return {"doc_id": doc_id, "page_no": page_no, "text": row[0], "method": row[1]}
 
     def problems_df(self, severity: str | None = None):
@@ -338,8 +393,19 @@ class Store:
         else:
             sql = f"SELECT * FROM {table} ORDER BY ALL"
         if fmt == "csv":
-            sql = sql.replace("t.*", "t.* REPLACE (array_to_string(t.section, ' > ') AS section, array_to_string(t.cells, ' | ') AS cells)") if table == "segments" else sql
-        opts = {"parquet": "(FORMAT parquet)", "csv": "(FORMAT csv, HEADER true)", "jsonl": "(FORMAT json)"}[fmt]
+            sql = (
+                sql.replace(
+                    "t.*",
+                    "t.* REPLACE (array_to_string(t.section, ' > ') AS section, array_to_string(t.cells, ' | ') AS cells)",
+                )
+                if table == "segments"
+                else sql
+            )
+        opts = {
+            "parquet": "(FORMAT parquet)",
+            "csv": "(FORMAT csv, HEADER true)",
+            "jsonl": "(FORMAT json)",
+        }[fmt]
         tmp = out.with_name(out.name + ".part")
         self.con.execute(f"COPY ({sql}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' {opts}")
         tmp.replace(out)

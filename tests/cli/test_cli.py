@@ -1,0 +1,93 @@
+"""The CLI through Typer's CliRunner: help everywhere, exit codes, one-line errors."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from textcoop.cli.app import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    """Rich wraps at the terminal width; tests read whole lines."""
+    from textcoop.cli import common
+
+    monkeypatch.setattr(common.console, "width", 200)
+    monkeypatch.setattr(common.err_console, "width", 200)
+
+
+COMMANDS = [["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"]]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c))
+def test_every_command_has_help_with_an_example(cmd):
+    r = runner.invoke(app, [*cmd, "--help"])
+    assert r.exit_code == 0, r.output
+    if cmd != ["meta"]:
+        assert "Example" in r.output
+
+
+def test_every_command_is_documented_in_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for cmd in COMMANDS:
+        assert f"textcoop {' '.join(cmd)}" in readme, cmd
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "p.txt").write_text(
+        "Программа Заозёрской области на 2024-2030 годы\n\nСубсидии на модернизацию оборудования.\n",
+        encoding="utf-8",
+    )
+    return d
+
+
+def test_ingest_status_docs_show_export_meta(tmp_path, folder):
+    s = str(tmp_path / "s.duckdb")
+    r = runner.invoke(app, ["--quiet", "ingest", str(folder), "--store", s, "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    assert "1 stored" in r.output
+    r = runner.invoke(app, ["status", "--store", s, "--json"])
+    counts = json.loads(r.output)
+    assert {"documents", "pages", "segments", "errors", "needs_ocr"} <= counts.keys()
+    assert counts["documents"] == 1 and counts["errors"] == 0
+    r = runner.invoke(app, ["docs", "--store", s])
+    assert "p.txt" in r.output and "Заозёрская" in r.output
+    r = runner.invoke(app, ["show", "p.txt", "--store", s, "--page", "1"])
+    assert r.exit_code == 0 and "Субсидии на модернизацию" in r.output
+    out = tmp_path / "seg.csv"
+    r = runner.invoke(
+        app, ["export", "segments", "--store", s, "--format", "csv", "--out", str(out)]
+    )
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8").count("\n") == 3
+    r = runner.invoke(
+        app, ["meta", "set", "p.txt", "--store", s, "--region", "Вологодская область"]
+    )
+    assert r.exit_code == 0
+    r = runner.invoke(app, ["docs", "--store", s, "--region", "Вологодская область"])
+    assert "p.txt" in r.output
+
+
+def test_exit_codes_and_error_lines(tmp_path, folder):
+    s = str(tmp_path / "s.duckdb")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj garbage")
+    r = runner.invoke(app, ["--quiet", "ingest", str(folder), "--store", s, "--workers", "1"])
+    assert r.exit_code == 1
+    assert "What went wrong" in r.output and "broken.pdf" in r.output
+    r = runner.invoke(app, ["ingest", str(folder), "--store", s, "--ocr", "sometimes"])
+    assert r.exit_code == 2 and "unknown --ocr mode" in r.output and "auto" in r.output
+    r = runner.invoke(app, ["show", "nothing-like-this", "--store", s])
+    assert r.exit_code == 1 and "no document" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["status", "--store", str(tmp_path / "missing.duckdb")])
+    assert r.exit_code == 1 and "textcoop ingest" in r.output
+    r = runner.invoke(
+        app, ["export", "segments", "--store", s, "--format", "xls", "--out", str(tmp_path / "x")]
+    )
+    assert r.exit_code == 2 and "parquet" in r.output

@@ -1,0 +1,103 @@
+"""The corpus store: atomic writes, idempotent ingest, queries, export, locking."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from textcoop.errors import InputError, NotFoundError, StoreBusyError, StoreError
+from textcoop.extract import process_file, sha256_file
+from textcoop.store import open_store
+from textcoop.types import DocumentMeta
+
+
+def _doc(
+    tmp_path,
+    name="a.txt",
+    text="Раздел 1. Поддержка\n\nСубсидии МСП на оборудование. Второе предложение.\n",
+):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return process_file(str(p), sha256_file(p))
+
+
+def test_add_document_and_read_back(store, tmp_path):
+    pd = _doc(tmp_path)
+    doc_id = store.add_document(pd, DocumentMeta(region="Вологодская область", doc_type="program"))
+    st = store.status()
+    assert (
+        st["documents"] == 1 and st["segments"] == 2 and st["sentences"] == 3 and st["errors"] == 0
+    )
+    df = store.segments_df(region="Вологодская область")
+    assert list(df.kind) == ["heading", "paragraph"]
+    page = store.page(doc_id, 1)
+    for r in df.itertuples():
+        assert page["text"][r.start_char : r.end_char] == r.text
+    assert store.resolve("a.txt") == doc_id == store.resolve(doc_id[:6])
+
+
+def test_failed_write_leaves_nothing(store, tmp_path, monkeypatch):
+    pd = _doc(tmp_path)
+    pd.segments[1].seg_no = pd.segments[0].seg_no  # duplicate primary key: the insert fails midway
+    with pytest.raises(Exception):  # noqa: B017 - DuckDB constraint error
+        store.add_document(pd, DocumentMeta())
+    assert store.status()["documents"] == 0
+    assert store.status()["pages"] == 0
+
+
+def test_set_meta_validates(store, tmp_path):
+    doc_id = store.add_document(_doc(tmp_path), DocumentMeta())
+    store.set_meta(doc_id, region="Краснолесский край", year="2024-2030")
+    row = store.documents_df().iloc[0]
+    assert row.region == "Краснолесский край" and row.meta_source == "edited"
+    with pytest.raises(InputError, match="doc_type"):
+        store.set_meta(doc_id, doc_type="novel")
+    with pytest.raises(NotFoundError):
+        store.set_meta("zzzz", region="x")
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_formats(store, tmp_path, fmt):
+    import pandas as pd
+
+    store.add_document(_doc(tmp_path), DocumentMeta(region="R"))
+    out = tmp_path / f"seg.{fmt}"
+    assert store.export("segments", fmt, out) == 2
+    df = {"parquet": pd.read_parquet, "csv": pd.read_csv}.get(
+        fmt, lambda p: pd.read_json(p, lines=True)
+    )(out)
+    assert len(df) == 2 and set(df.region) == {"R"}
+    with pytest.raises(InputError):
+        store.export("segments", "xls", out)
+
+
+def test_second_writer_gets_clear_busy_message(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    with open_store(path):
+        code = f"from textcoop.store import open_store\nwith open_store({str(path)!r}): pass"
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "in use by PID" in r.stderr
+    assert StoreBusyError.code in r.stderr
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.duckdb"
+    with open_store(path) as st:
+        st.con.execute("INSERT INTO schema_info VALUES (99, now())")
+    with pytest.raises(StoreError, match="newer"), open_store(path):
+        pass
+
+
+def test_read_only_missing_store(tmp_path):
+    with pytest.raises(StoreError, match="textcoop ingest"):
+        with open_store(tmp_path / "none.duckdb", read_only=True):
+            pass
+
+
+def test_not_a_store(tmp_path):
+    p = tmp_path / "x.duckdb"
+    p.write_text(json.dumps({"not": "a database"}))
+    with pytest.raises(StoreError), open_store(p):
+        pass

@@ -1,0 +1,28 @@
+"""The worker pool: results stream back, a hang costs one task, a crash costs one task."""
+
+import os
+import time
+
+from textcoop.parallel import run_tasks
+
+
+def work(x):
+    if x == "hang":
+        time.sleep(60)
+    if x == "crash":
+        os._exit(3)
+    if x == "raise":
+        raise ValueError("bad value")
+    return x * 2
+
+
+def test_timeouts_and_crashes_cost_only_their_task():
+    tasks = [(k, (k,)) for k in ["a", "hang", "b", "crash", "c", "raise", "d"]]
+    t0 = time.monotonic()
+    res = {r.key: r for r in run_tasks(work, tasks, workers=2, timeout=3)}
+    assert time.monotonic() - t0 < 40
+    assert set(res) == {"a", "hang", "b", "crash", "c", "raise", "d"}
+    assert [res[k].value for k in "abcd"] == ["aa", "bb", "cc", "dd"]
+    assert res["hang"].code == "timeout"
+    assert res["crash"].code == "worker_crashed"
+    assert res["raise"].code == "extract_failed" and "bad value" in res["raise"].message
