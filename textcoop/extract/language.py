@@ -22,8 +22,14 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN = re.compile(r"\S+")
 _CYR = re.compile(r"[а-яёА-ЯЁ]")
 _LAT = re.compile(r"[a-zA-Z]")
-_WEIRD = re.compile(r"[^\W\d_][_\\\[\]{}<>@^~|$`]|[_\\\[\]{}<>@^~|$`][^\W\d_]|[^\W\d_]\d[^\W\d_]")
+_SYMBOLS = "_\\[]{}<>@^~|$`"
+_WEIRD = re.compile(
+    r"[^\W\d_][_\\\[\]{}<>@^~|$`]|[_\\\[\]{}<>@^~|$`][^\W\d_]|[A-Za-zА-Яа-яЁё]\d[A-Za-zА-Яа-яЁё]"
+)
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+_NOT_SYMBOL = bytes(b for b in range(256) if chr(b) not in _SYMBOLS)
 _CASE_FLIP = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")
+_DIGIT_IN_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]\d[A-Za-zА-Яа-яЁё]")
 
 # Frequent function words. Latin-look-alike garbling of Russian produces
 # tokens such as "no", "a", "c", "to", "Ha": those are left out of the English
@@ -208,26 +214,41 @@ class TextStats:
     case_flip: float
 
 
-def text_stats(text: str, max_tokens: int = 600) -> TextStats:
-    """Count scripts, function words and garbling signs in the first ``max_tokens`` tokens."""
-    tokens = _TOKEN.findall(text)[:max_tokens]
-    sample = " ".join(tokens)
-    n_cyr = len(_CYR.findall(sample))
-    n_lat = len(_LAT.findall(sample))
+def text_stats(text: str, max_chars: int = 2500) -> TextStats:
+    """Count scripts, function words and garbling signs in the first ``max_chars`` characters.
+
+    One regular-expression pass per statistic over the whole sample (not per
+    token): this runs on every page and every segment.
+    """
+    sample = text[:max_chars]
+    n_tokens = len(sample.split()) or 1
+    raw = sample.encode("utf-8")
+    # byte counting in C: Cyrillic letters are two-byte sequences led by 0xD0/0xD1
+    n_cyr = raw.count(b"\xd0") + raw.count(b"\xd1")
+    n_lat = len(raw.translate(None, _NOT_ASCII_LETTER))
+    has_symbols = bool(raw.translate(None, _NOT_SYMBOL))
     letters = n_cyr + n_lat
-    words = [w.lower() for w in _WORD.findall(sample)]
+    # the symbol/digit-in-word regex is the slow one: run it only when it can match
+    weird_hits = len(_WEIRD.findall(sample)) if has_symbols or _DIGIT_IN_WORD.search(sample) else 0
+    words = _WORD.findall(sample.lower())
     nw = len(words) or 1
-    weird = sum(1 for t in tokens if _WEIRD.search(t))
-    flips = sum(1 for t in tokens if _CASE_FLIP.search(t))
+    ru = en = other = 0
+    for w in words:
+        if w in RU_STOP:
+            ru += 1
+        elif w in EN_STOP:
+            en += 1
+        elif w in FR_STOP or w in DE_STOP:
+            other += 1
     return TextStats(
         letters=letters,
         cyrillic=n_cyr / letters if letters else 0.0,
         words=len(words),
-        stop_ru=sum(w in RU_STOP for w in words) / nw,
-        stop_en=sum(w in EN_STOP for w in words) / nw,
-        stop_other=sum(w in FR_STOP or w in DE_STOP for w in words) / nw,
-        weird=weird / (len(tokens) or 1),
-        case_flip=flips / (len(tokens) or 1),
+        stop_ru=ru / nw,
+        stop_en=en / nw,
+        stop_other=other / nw,
+        weird=min(1.0, weird_hits / n_tokens),
+        case_flip=min(1.0, len(_CASE_FLIP.findall(sample)) / n_tokens),
     )
 
 
@@ -238,12 +259,18 @@ def detect_lang(text: str, default: str = "other") -> str:
     other Latin-script languages. Text without letters gets ``default`` (the
     caller passes the page or document language).
     """
-    s = text_stats(text, max_tokens=200)
-    if s.letters < 3:
+    raw = text[:400].encode("utf-8")
+    n_cyr = raw.count(b"\xd0") + raw.count(b"\xd1")
+    n_lat = len(raw.translate(None, _NOT_ASCII_LETTER))
+    sample = text[:400]
+    if n_cyr + n_lat < 3:
         return default
-    if s.cyrillic >= 0.5:
+    if n_cyr >= n_lat:
         return "ru"
-    if s.stop_other > s.stop_en and s.stop_other >= 0.05:
+    words = _WORD.findall(sample.lower())
+    en = sum(w in EN_STOP for w in words)
+    other = sum(w in FR_STOP or w in DE_STOP for w in words)
+    if other > en and other >= 0.05 * len(words):
         return "other"
     return "en"
 
@@ -283,7 +310,7 @@ def plausibility(text: str) -> float:
         return 1.0  # too little text to judge; emptiness is handled elsewhere
     stop = max(s.stop_ru, s.stop_en, s.stop_other)
     score = min(1.0, stop / 0.08)
-    if s.cyrillic >= 0.5:
+    if s.cyrillic >= 0.5 and score < 1.0:  # prose full of function words needs no dictionary
         known = russian_known_share(text)
         score = max(score, min(1.0, known / 0.7), 0.5)
         if known < 0.4:  # unknown words: doubtful, garbled only with the signs below

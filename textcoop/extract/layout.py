@@ -54,18 +54,27 @@ def page_lines(page_dict: dict) -> list[Line]:
             continue
         for line in block.get("lines", ()):
             spans = line.get("spans", ())
-            text = clean_text("".join(s.get("text", "") for s in spans))
+            if not spans:
+                continue
+            text = clean_text("".join(s["text"] for s in spans))
             if not text:
                 continue
-            weights: Counter = Counter()
-            bold = 0
-            for s in spans:
-                n = len(s.get("text", "").strip())
-                weights[round(s.get("size", 0.0), 1)] += n
-                if s.get("flags", 0) & 16 or "bold" in s.get("font", "").lower():
-                    bold += n
-            size = weights.most_common(1)[0][0] if weights else 0.0
-            out.append(Line(text, tuple(line["bbox"]), size, bold * 2 > len(text), b_no))
+            # dominant font: the span with the most characters; bold by its flags or name
+            main = max(spans, key=lambda s: len(s["text"]))
+            bold_chars = sum(
+                len(s["text"])
+                for s in spans
+                if s["flags"] & 16 or "Bold" in s["font"] or "bold" in s["font"]
+            )
+            out.append(
+                Line(
+                    text,
+                    tuple(line["bbox"]),
+                    round(main["size"], 1),
+                    bold_chars * 2 > len(text),
+                    b_no,
+                )
+            )
     return out
 
 

@@ -50,6 +50,7 @@ def _open(path: str, image: bool = False):
     return doc
 
 
+_LETTER = re.compile(r"[^\W\d_]")
 _JUNK_TITLE = re.compile(
     r"(?i)^(microsoft word|untitled|без имени|документ\d*|title|adobe photoshop)\b|\.(docx?|pdf|rtf|txt)$"
 )
@@ -74,10 +75,9 @@ def _first_page_title(lines: list[layout.Line], body: float) -> str | None:
 
 def _needs_ocr(page, text: str, quality: float) -> str | None:
     """Why a page needs OCR ("no_text_layer", "garbled_text_layer"), or None."""
-    letters = sum(ch.isalpha() for ch in text)
-    if quality < GARBLED_BELOW and letters >= 20:
+    if quality < GARBLED_BELOW and len(_LETTER.findall(text[:200])) >= 20:
         return "garbled_text_layer"
-    if letters < 40:
+    if len(text) < 200 and len(_LETTER.findall(text)) < 40:
         try:
             imgs = page.get_image_info()
         except Exception:  # noqa: BLE001

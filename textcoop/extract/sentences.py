@@ -133,7 +133,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         end = m.end(2)
         head = text[start : m.start(1)]
         if m.group(1) == ".":
-            tok = _LAST_TOKEN.search(head)
+            tok = _LAST_TOKEN.search(head[-40:])
             word = tok.group(1).lower().rstrip(".") if tok else ""
             if word.lstrip('(«"') in ABBREVIATIONS:
                 continue
@@ -147,7 +147,7 @@ def split_spans(text: str) -> list[tuple[int, int]]:
                 continue  # an initial: "А. С. Пушкин"
             if tok and len(tok.group(1)) == 1 and tok.group(1).isupper():
                 continue
-            if _NUMBER_ONLY.match(head):
+            if len(head) < 20 and _NUMBER_ONLY.match(head):
                 continue  # "1. Утвердить": the number opens the sentence
         _push(text, start, end, spans)
         start = m.end(3)

@@ -74,8 +74,8 @@ def join_lines(lines: list[str]) -> str:
         if not out:
             out = line
             continue
-        m = _TRAIL_WORD.search(out)
-        if m and out[-1] in _HYPHENS:
+        m = _TRAIL_WORD.search(out[-80:]) if out[-1] in _HYPHENS else None
+        if m:
             lead = _LEAD_WORD.match(line)
             right = lead.group(1) if lead else ""
             out = out[:-1] + "-" + line if keep_hyphen(m.group(1), right) else out[:-1] + line

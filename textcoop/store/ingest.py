@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ from textcoop.errors import ManifestError
 from textcoop.extract import SUPPORTED, ExtractOptions, process_file, sha256_file
 from textcoop.parallel import run_tasks
 from textcoop.store.store import Store
-from textcoop.types import DOC_TYPES, DocumentMeta
+from textcoop.types import DOC_TYPES, DocumentMeta, ProcessedDocument
 
 MANIFEST_COLUMNS = ("path", "region", "year", "doc_type", "title")
+BATCH_PAGES, BATCH_DOCS, BATCH_SECONDS = 200, 50, 2.0
 
 ProgressFn = Callable[[str, str, int, int], None]
 
@@ -205,20 +207,39 @@ def ingest(
     tasks = (
         (key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total)
     )
-    for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
-        path = res.key
-        if res.ok:
-            pd = res.value
-            meta = _merge_meta(pd.meta, manifest.get(Path(path).resolve()))
-            doc_id = store.add_document(pd, meta, report.run_id, __version__)
+    batch: list[tuple[str, ProcessedDocument, DocumentMeta]] = []
+    batch_pages, batch_started = 0, time.monotonic()
+
+    def flush() -> None:
+        nonlocal batch_pages
+        if not batch:
+            return
+        ids = store.add_documents([(pd, meta) for _, pd, meta in batch], report.run_id, __version__)
+        for (path, pd, _), doc_id in zip(batch, ids, strict=True):
             report.stored.append((path, doc_id))
             report.pages += pd.doc.n_pages
             report.segments += len(pd.segments)
             for p in pd.doc.problems:
                 report.warnings[p.code] += 1
-                report.warning_files.setdefault(p.code, [])
-                if path not in report.warning_files[p.code]:
-                    report.warning_files[p.code].append(path)
+                files_with = report.warning_files.setdefault(p.code, [])
+                if path not in files_with:
+                    files_with.append(path)
+        batch.clear()
+        batch_pages = 0
+
+    for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
+        path = res.key
+        if res.ok:
+            pd = res.value
+            if not batch:
+                batch_started = time.monotonic()
+            batch.append((path, pd, _merge_meta(pd.meta, manifest.get(Path(path).resolve()))))
+            batch_pages += pd.doc.n_pages
+            # a few documents per transaction: commits are costly, and a crash loses
+            # at most this batch, which the rerun extracts again
+            full = batch_pages >= BATCH_PAGES or len(batch) >= BATCH_DOCS
+            if full or time.monotonic() - batch_started > BATCH_SECONDS:
+                flush()
             event = "stored"
         else:
             report.failed.append((path, res.code, res.message))
@@ -226,5 +247,6 @@ def ingest(
             event = "failed"
         if progress:
             progress(event, path, 0, total)
+    flush()
     store.finish_run(report.run_id, len(report.stored), len(report.skipped), len(report.failed))
     return report
