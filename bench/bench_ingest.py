@@ -61,13 +61,17 @@ def corpus_a() -> list[Path]:
     if manifest.is_file():
         with manifest.open(newline="", encoding="utf-8") as f:
             for rec in csv.DictReader(f):
-                chars = int(rec["pdftotext_cyrillic_chars_first3p"] or 0) + int(rec["pdftotext_latin_chars_first3p"] or 0)
+                chars = int(rec["pdftotext_cyrillic_chars_first3p"] or 0) + int(
+                    rec["pdftotext_latin_chars_first3p"] or 0
+                )
                 if rec["file"].startswith("dedoc/") and rec["file"].endswith(".pdf") and chars > 0:
                     files.append(robust / rec["file"])
     return [f for f in files if f.is_file()]
 
 
-def bare_pymupdf(files: Sequence[Path], pages: Sequence[tuple[Path, int]] | None = None) -> tuple[int, float]:
+def bare_pymupdf(
+    files: Sequence[Path], pages: Sequence[tuple[Path, int]] | None = None
+) -> tuple[int, float]:
     """Pages read and seconds taken by plain ``get_text()`` on every page (or only ``pages``)."""
     import pymupdf
 
@@ -115,20 +119,79 @@ def run_ingest(inputs: Sequence[Path], workers: int) -> dict:
     from textcoop.store.ingest import IngestOptions, ingest
 
     opts = IngestOptions(workers=workers, extract=ExtractOptions(pdf=PdfOptions(ocr="never")))
-    with tempfile.TemporaryDirectory(prefix="tc-bench-") as tmp, textcoop.open_store(Path(tmp) / "s.duckdb") as st:
+    with (
+        tempfile.TemporaryDirectory(prefix="tc-bench-") as tmp,
+        textcoop.open_store(Path(tmp) / "s.duckdb") as st,
+    ):
         t0 = time.perf_counter()
         report = ingest([str(p) for p in inputs], st, opts)
         seconds = time.perf_counter() - t0
-    return {"pages": report.pages, "seconds": seconds, "stored": len(report.stored), "failed": report.failed}
+    return {
+        "pages": report.pages,
+        "seconds": seconds,
+        "stored": len(report.stored),
+        "failed": report.failed,
+        "worker_peak_mb": getattr(report, "worker_peak_mb", 0.0),  # textcoop >= forkserver pool
+    }
+
+
+def descendant_peaks(root: int) -> dict[int, float]:
+    """Peak RSS (VmHWM, MB) of each live descendant of process ``root``, read from /proc."""
+    parents: dict[int, int] = {}
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    peaks: dict[int, float] = {}
+    for pid in parents:
+        p = pid
+        while p in parents and p not in (root, 0, 1):
+            p = parents[p]
+        if p == root and pid != root:
+            try:
+                line = next(
+                    x
+                    for x in Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if x.startswith("VmHWM:")
+                )
+                peaks[pid] = int(line.split()[1]) / MB
+            except (OSError, StopIteration, ValueError):
+                continue
+    return peaks
 
 
 def rss_child(folder: str, workers: int) -> None:
-    """Run in a fresh interpreter: ingest ``folder``, print peak RSS of self and children as JSON."""
-    import resource
+    """Run in a fresh interpreter: ingest ``folder``, print peak RSS of self and children as JSON.
 
+    ``RUSAGE_CHILDREN`` only sees children this process waited for; workers
+    started by a forkserver are not, so descendants' peaks are also sampled
+    from /proc (and taken from the ingest report when it has them); the
+    largest figure is kept.
+    """
+    import resource
+    import threading
+
+    peaks: dict[int, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            for pid, mb in descendant_peaks(os.getpid()).items():
+                peaks[pid] = max(mb, peaks.get(pid, 0.0))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     res = run_ingest([Path(folder)], workers)
+    done.set()
+    sampler.join()
     res["parent_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MB
-    res["children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / MB
+    res["children_rusage_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / MB
+    res["children_sampled_mb"] = max(peaks.values(), default=0.0)
+    res["children_seen"] = len(peaks)
+    res["children_mb"] = max(
+        res["children_rusage_mb"], res["children_sampled_mb"], res["worker_peak_mb"] or 0.0
+    )
     res["failed"] = len(res["failed"])
     print(json.dumps(res))
 
@@ -138,6 +201,21 @@ def measure_rss(folder: Path, workers: int = 2) -> dict:
     code = f"import sys; sys.path.insert(0, {str(BENCH)!r}); import bench_ingest as b; b.rss_child({str(folder)!r}, {workers})"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def code_version() -> str:
+    """The commit under test, with ``+dirty`` when textcoop/ has uncommitted changes."""
+
+    def git(*cmd: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", "-C", str(ROOT), *cmd], capture_output=True, text=True
+            ).stdout.strip()
+        except OSError:
+            return ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+dirty" if git("status", "--porcelain", "--", "textcoop") else "")
 
 
 def _spin(n: int) -> float:
@@ -160,7 +238,15 @@ def cpu_scaling(n: int = 15_000_000) -> float:
     return 2 * one / two
 
 
-def rate_row(measure: str, pages: float, secs: float, base_pages: float, base_secs: float, target: float | None, note: str = "") -> Row:
+def rate_row(
+    measure: str,
+    pages: float,
+    secs: float,
+    base_pages: float,
+    base_secs: float,
+    target: float | None,
+    note: str = "",
+) -> Row:
     """A pages/s row against a pages/s baseline, with an optional ``ratio >= target``."""
     value, base = pages / secs, base_pages / base_secs
     met = None if target is None else value / base >= target
@@ -195,8 +281,12 @@ def print_table(rows: list[Row], title: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run every measure, print the table, write results.json."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="smaller generated corpora (a minute or two)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="smaller generated corpora (a minute or two)"
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
     import pymupdf
@@ -214,7 +304,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         ing = run_ingest(files_a, 1)
         raw["corpus_a"] = {"files": len(files_a), "bare": [n, s], "ingest_w1": ing}
         note = f"{len(files_a)} files; ingest counted {ing['pages']} pages, bare {n}; failed {len(ing['failed'])}"
-        rows.append(rate_row("A real: ingest w=1 / bare PyMuPDF", ing["pages"], ing["seconds"], n, s, None, note))
+        rows.append(
+            rate_row(
+                "A real: ingest w=1 / bare PyMuPDF", ing["pages"], ing["seconds"], n, s, None, note
+            )
+        )
         sample = first_pages(files_a, 30)
         bn, bs = bare_pymupdf(files_a, sample)
         plumb = pdfplumber_pages(sample)
@@ -222,7 +316,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         if plumb:
             rows.append(rate_row("A 30 pages: pdfplumber / bare PyMuPDF", *plumb, bn, bs, None))
         else:
-            rows.append(Row("A 30 pages: pdfplumber / bare PyMuPDF", None, bn / bs, "pages/s", note="not installed"))
+            rows.append(
+                Row(
+                    "A 30 pages: pdfplumber / bare PyMuPDF",
+                    None,
+                    bn / bs,
+                    "pages/s",
+                    note="not installed",
+                )
+            )
     else:
         rows.append(Row("A real corpus", None, None, "", note=f"not found at {CORPORA.resolve()}"))
 
@@ -231,29 +333,75 @@ def main(argv: Sequence[str] | None = None) -> None:
     n, s = bare_pymupdf(files_b)
     w1, w2 = run_ingest([folder_b], 1), run_ingest([folder_b], 2)
     scaling = cpu_scaling()
-    raw["corpus_b"] = {"files": len(files_b), "bare": [n, s], "ingest_w1": w1, "ingest_w2": w2, "cpu_scaling_2v1": scaling}
-    fails = f"failed: w1 {len(w1['failed'])}, w2 {len(w2['failed'])}" if w1["failed"] or w2["failed"] else ""
-    rows.append(rate_row(f"B {n:,} p: ingest w=1 / bare PyMuPDF", w1["pages"], w1["seconds"], n, s, 0.6, fails))
-    rows.append(rate_row(f"B {n:,} p: ingest w=2 / bare PyMuPDF", w2["pages"], w2["seconds"], n, s, None))
-    rows.append(rate_row(f"B {n:,} p: ingest w=2 / w=1 (speed-up)", w2["pages"], w2["seconds"], w1["pages"], w1["seconds"], 1.7))
-    rows.append(Row("machine: 2 procs / 1 proc, Python loop", scaling, 1.0, "x", note="context: the ceiling for any 2-worker speed-up here"))
+    raw["corpus_b"] = {
+        "files": len(files_b),
+        "bare": [n, s],
+        "ingest_w1": w1,
+        "ingest_w2": w2,
+        "cpu_scaling_2v1": scaling,
+    }
+    fails = (
+        f"failed: w1 {len(w1['failed'])}, w2 {len(w2['failed'])}"
+        if w1["failed"] or w2["failed"]
+        else ""
+    )
+    rows.append(
+        rate_row(
+            f"B {n:,} p: ingest w=1 / bare PyMuPDF", w1["pages"], w1["seconds"], n, s, 0.6, fails
+        )
+    )
+    rows.append(
+        rate_row(f"B {n:,} p: ingest w=2 / bare PyMuPDF", w2["pages"], w2["seconds"], n, s, None)
+    )
+    rows.append(
+        rate_row(
+            f"B {n:,} p: ingest w=2 / w=1 (speed-up)",
+            w2["pages"],
+            w2["seconds"],
+            w1["pages"],
+            w1["seconds"],
+            1.7,
+        )
+    )
+    rows.append(
+        Row(
+            "machine: 2 procs / 1 proc, Python loop",
+            scaling,
+            1.0,
+            "x",
+            note="context: the ceiling for any 2-worker speed-up here",
+        )
+    )
 
-    small, big = measure_rss(cached_corpus(rss_small).pop().parent), measure_rss(cached_corpus(rss_big).pop().parent)
+    small, big = (
+        measure_rss(cached_corpus(rss_small).pop().parent),
+        measure_rss(cached_corpus(rss_big).pop().parent),
+    )
     raw["rss"] = {"small_pages": rss_small, "big_pages": rss_big, "small": small, "big": big}
     for who in ("parent", "children"):
         hi, lo = big[f"{who}_mb"], small[f"{who}_mb"]
-        rows.append(Row(f"peak RSS {who}, {rss_big:,} p / {rss_small:,} p (w=2)", hi, lo, "MB", "<= 1.2 and < 1024 MB", hi / lo <= 1.2 and hi < 1024))
+        rows.append(
+            Row(
+                f"peak RSS {who}, {rss_big:,} p / {rss_small:,} p (w=2)",
+                hi,
+                lo,
+                "MB",
+                "<= 1.2 and < 1024 MB",
+                hi / lo <= 1.2 and hi < 1024,
+            )
+        )
 
     machine = {
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "pymupdf": pymupdf.VersionBind,
+        "textcoop": code_version(),
         "platform": platform.platform(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "loadavg_start": load0,
         "loadavg_end": os.getloadavg(),
     }
-    title = f"textcoop ingest bench{' (--quick)' if args.quick else ''} - {machine['cpu_count']} CPUs, Python {machine['python']}, PyMuPDF {machine['pymupdf']}"
+    title = f"textcoop ingest bench{' (--quick)' if args.quick else ''} - {machine['cpu_count']} CPUs, Python {machine['python']}, PyMuPDF {machine['pymupdf']}, textcoop {machine['textcoop']}"
     print_table(rows, title)
     out = {
         "quick": args.quick,

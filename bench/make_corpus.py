@@ -24,7 +24,7 @@ import pymupdf
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PAGES_PER_DOC = 20
 DATA_DIR = Path(__file__).resolve().parent / "data"
-VERSION = 1  # bump when the layout changes, to invalidate cached corpora
+VERSION = 2  # bump when the layout changes, to invalidate cached corpora
 
 SENTENCES = [
     "Региональная программа направлена на развитие обрабатывающей промышленности и повышение производительности труда.",
@@ -69,19 +69,37 @@ SENTENCES = [
     "Stakeholder workshops were held in each district to validate the priorities of the strategy.",
 ]
 HEADINGS = [
-    "Общие положения", "Характеристика текущего состояния отрасли", "Цели и задачи программы",
-    "Меры поддержки промышленности", "Развитие промышленной кооперации", "Кадровое обеспечение",
-    "Ожидаемые результаты", "Strategic priorities", "Governance and monitoring", "Financing plan",
-    "Cluster development", "Risk assessment",
+    "Общие положения",
+    "Характеристика текущего состояния отрасли",
+    "Цели и задачи программы",
+    "Меры поддержки промышленности",
+    "Развитие промышленной кооперации",
+    "Кадровое обеспечение",
+    "Ожидаемые результаты",
+    "Strategic priorities",
+    "Governance and monitoring",
+    "Financing plan",
+    "Cluster development",
+    "Risk assessment",
 ]
 REGIONS = [
-    "Вологодская область", "Курская область", "Пермский край", "Республика Татарстан",
-    "Свердловская область", "Northern Netherlands", "South Ostrobothnia", "Luxembourg",
+    "Вологодская область",
+    "Курская область",
+    "Пермский край",
+    "Республика Татарстан",
+    "Свердловская область",
+    "Northern Netherlands",
+    "South Ostrobothnia",
+    "Luxembourg",
 ]
 PAGE_W, PAGE_H, MARGIN, SIZE, LEAD = 595.0, 842.0, 56.0, 10.5, 14.0
+# Extra space between paragraphs: textcoop splits blocks at gaps over 0.9 line heights.
+PARA_GAP = 12.0
 
 
-def _wrap(advance: dict[str, float], font: pymupdf.Font, text: str, width: float, size: float) -> list[str]:
+def _wrap(
+    advance: dict[str, float], font: pymupdf.Font, text: str, width: float, size: float
+) -> list[str]:
     """Split ``text`` into lines no wider than ``width`` points (glyph advances cached in ``advance``)."""
 
     def length(s: str) -> float:
@@ -112,9 +130,16 @@ def _table(shape: pymupdf.Shape, y: float, rng: random.Random) -> float:
         shape.draw_line((cols[0], ry), (cols[-1], ry))
     shape.finish(width=0.6, color=(0, 0, 0), closePath=False)
     header = ["Показатель / Indicator", "2024", "2025", "2026"]
-    names = ["Объем инвестиций, млн руб.", "Рабочие места / Jobs", "Экспорт, млн долл.",
-             "Число предприятий кластера", "Производительность труда, %"]
-    for r, cells in enumerate([header] + [[n] + [f"{rng.uniform(1, 900):.1f}" for _ in range(3)] for n in names]):
+    names = [
+        "Объем инвестиций, млн руб.",
+        "Рабочие места / Jobs",
+        "Экспорт, млн долл.",
+        "Число предприятий кластера",
+        "Производительность труда, %",
+    ]
+    for r, cells in enumerate(
+        [header] + [[n] + [f"{rng.uniform(1, 900):.1f}" for _ in range(3)] for n in names]
+    ):
         for c, cell in enumerate(cells):
             shape.insert_text((cols[c] + 4, rows[r] + 14), cell, fontname="dv", fontsize=9)
     return rows[-1] + 18
@@ -148,15 +173,26 @@ def make_document(path: Path, seed: int, n_pages: int = PAGES_PER_DOC) -> None:
             y = _table(sh, y + 4, rng)
         while y + 2 * LEAD < bottom:
             if not carry and rng.random() < 0.25 and y + 4 * LEAD < bottom:
-                chapter, section = (chapter + 1, 0) if rng.random() < 0.4 or not chapter else (chapter, section + 1)
+                chapter, section = (
+                    (chapter + 1, 0)
+                    if rng.random() < 0.4 or not chapter
+                    else (chapter, section + 1)
+                )
                 number = f"{chapter}." if not section else f"{chapter}.{section}."
-                sh.insert_text((MARGIN, y + 6), f"{number} {rng.choice(HEADINGS)}", fontname="dv", fontsize=12.5)
+                sh.insert_text(
+                    (MARGIN, y + 6),
+                    f"{number} {rng.choice(HEADINGS)}",
+                    fontname="dv",
+                    fontsize=12.5,
+                )
                 y += 26
-            lines = carry or _wrap(advance, font, " ".join(rng.sample(SENTENCES, rng.randint(2, 6))), width, SIZE)
+            lines = carry or _wrap(
+                advance, font, " ".join(rng.sample(SENTENCES, rng.randint(2, 6))), width, SIZE
+            )
             room = int((bottom - y) // LEAD)
             lines, carry = lines[:room], lines[room:]
             sh.insert_text((MARGIN, y), lines, fontname="dv", fontsize=SIZE, lineheight=LEAD / SIZE)
-            y += LEAD * len(lines) + 8
+            y += LEAD * len(lines) + PARA_GAP
         sh.commit()
     doc.set_metadata({"title": title, "producer": "textcoop bench/make_corpus.py"})
     doc.subset_fonts()
@@ -164,11 +200,15 @@ def make_document(path: Path, seed: int, n_pages: int = PAGES_PER_DOC) -> None:
     doc.close()
 
 
-def make_corpus(out_dir: str | Path, n_pages: int, seed: int = 0, jobs: int | None = None) -> list[Path]:
+def make_corpus(
+    out_dir: str | Path, n_pages: int, seed: int = 0, jobs: int | None = None
+) -> list[Path]:
     """Write ``n_pages`` pages as 20-page PDFs into ``out_dir`` (``jobs`` processes); return the files."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sizes = [PAGES_PER_DOC] * (n_pages // PAGES_PER_DOC) + ([n_pages % PAGES_PER_DOC] if n_pages % PAGES_PER_DOC else [])
+    sizes = [PAGES_PER_DOC] * (n_pages // PAGES_PER_DOC) + (
+        [n_pages % PAGES_PER_DOC] if n_pages % PAGES_PER_DOC else []
+    )
     files = [out / f"program_{seed}_{i:05d}.pdf" for i in range(len(sizes))]
     seeds = [seed * 1_000_003 + i for i in range(len(sizes))]
     jobs = jobs or os.cpu_count() or 1
@@ -196,7 +236,9 @@ def cached_corpus(n_pages: int, seed: int = 0, root: Path = DATA_DIR) -> list[Pa
 
 def main() -> None:
     """Command line: generate a corpus into a folder."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--pages", type=int, default=200, help="total pages (default 200)")
     ap.add_argument("--seed", type=int, default=0)

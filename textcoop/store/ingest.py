@@ -50,6 +50,7 @@ class IngestReport:
     warning_files: dict[str, list[str]] = field(default_factory=dict)
     pages: int = 0
     segments: int = 0
+    worker_peak_mb: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -229,6 +230,7 @@ def ingest(
 
     for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
         path = res.key
+        report.worker_peak_mb = max(report.worker_peak_mb, res.peak_rss_mb)
         if res.ok:
             pd = res.value
             if not batch:
