@@ -55,8 +55,9 @@ lint: $(STAMP)
 bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
 
+# The default theme coders (ru, en), from the labelled data the project wrote.
 models: $(STAMP)
-	@echo "No trainable models yet: the theme coder arrives with the codebook issue."
+	$(TEXTCOOP) train $(addprefix --data ,$(wildcard corpora/train/*.jsonl)) --out models
 
 sample: $(STAMP) sysdeps
 	$(PY) corpora/make_sample.py

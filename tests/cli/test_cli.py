@@ -19,14 +19,19 @@ def wide_console(monkeypatch):
     monkeypatch.setattr(common.err_console, "width", 200)
 
 
-COMMANDS = [["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"]]
+COMMANDS = [
+    ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
+    ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
+    ["train"], ["evaluate"], ["code"],
+]  # fmt: skip
+GROUPS = (["meta"], ["codebook"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c))
 def test_every_command_has_help_with_an_example(cmd):
     r = runner.invoke(app, [*cmd, "--help"])
     assert r.exit_code == 0, r.output
-    if cmd != ["meta"]:
+    if cmd not in GROUPS:
         assert "Example" in r.output
 
 
@@ -91,3 +96,42 @@ def test_exit_codes_and_error_lines(tmp_path, folder):
         app, ["export", "segments", "--store", s, "--format", "xls", "--out", str(tmp_path / "x")]
     )
     assert r.exit_code == 2 and "parquet" in r.output
+
+
+def test_code_explains_with_the_shipped_model():
+    r = runner.invoke(app, ["code", "Нужны льготные займы на покупку станков"])
+    assert r.exit_code == 0, r.output
+    assert "themes: finance, technology" in r.output
+    assert "evidence for finance: льготные займы" in r.output
+    r = runner.invoke(app, ["code", "   "])
+    assert r.exit_code == 2 and "empty" in r.output
+
+
+def test_train_evaluate_codebook_commands(tmp_path):
+    data = tmp_path / "gold.csv"
+    rows = [
+        "Субсидии на модернизацию оборудования предприятий,finance;technology",
+        "Подготовка инженерных кадров для заводов,skills",
+        "Ремонт дорог в поселке,other",
+    ]
+    data.write_text("text,labels\n" + "\n".join(rows * 3) + "\n", encoding="utf-8")
+    out = tmp_path / "m"
+    r = runner.invoke(app, ["train", "--data", str(data), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["evaluate", "--gold", str(data), "--model", str(out), "--json"])
+    m = json.loads(r.output)
+    assert {"macro_f1", "micro_f1", "per_label", "kappa", "alpha", "n"} <= m.keys() and m["n"] == 9
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,labels\nЧто-то,money\n", encoding="utf-8")
+    r = runner.invoke(app, ["evaluate", "--gold", str(bad), "--model", str(out)])
+    assert r.exit_code == 2 and "unknown label id(s) 'money'" in r.output
+    cb = tmp_path / "cb.yaml"
+    assert runner.invoke(app, ["codebook", "init", str(cb)]).exit_code == 0
+    assert runner.invoke(app, ["codebook", "validate", str(cb)]).exit_code == 0
+    cb.write_text(
+        cb.read_text(encoding="utf-8").replace("  - id: skills", "  - id: finance"),
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["codebook", "validate", str(cb)])
+    assert r.exit_code == 1 and "duplicate theme id 'finance'" in r.output
+    assert "finance" in runner.invoke(app, ["codebook", "show"]).output

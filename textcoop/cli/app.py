@@ -5,17 +5,21 @@ from __future__ import annotations
 import typer
 
 from textcoop import __version__
+from textcoop.cli.code import code_cmd
+from textcoop.cli.codebook import codebook_app
 from textcoop.cli.common import state
 from textcoop.cli.docs import docs_cmd
+from textcoop.cli.evaluate import evaluate_cmd
 from textcoop.cli.export import export_cmd
 from textcoop.cli.ingest import ingest_cmd
 from textcoop.cli.meta import meta_app
 from textcoop.cli.show import show_cmd
 from textcoop.cli.status import status_cmd
+from textcoop.cli.train import train_cmd
 
 app = typer.Typer(
     name="textcoop",
-    help="Text mining for regional industrial policy: ingest programs and strategies, inspect and export them.",
+    help="Text mining for regional industrial policy: ingest programs and strategies, code them into cooperation-support themes.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -47,6 +51,10 @@ app.command("docs")(docs_cmd)
 app.command("show")(show_cmd)
 app.command("export")(export_cmd)
 app.add_typer(meta_app, name="meta")
+app.add_typer(codebook_app, name="codebook")
+app.command("train")(train_cmd)
+app.command("evaluate")(evaluate_cmd)
+app.command("code")(code_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,91 @@
+"""The theme pipeline: evidence spans, overfit-save-reload, language routing, safe loading."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import spacy
+
+from textcoop.nlp.pipeline import ModelError, ThemeCoder, build_pipeline
+from textcoop.themes.codebook import load_codebook
+from textcoop.themes.data import Example
+from textcoop.themes.train import train_model
+
+
+@pytest.fixture(scope="module")
+def codebook():
+    return load_codebook()
+
+
+def test_seed_evidence_on_lemmas_patterns_and_misspellings(codebook):
+    nlp = build_pipeline("ru", codebook)
+    doc = nlp("Нужны льготные займы на покупку станков", disable=["textcoop_theme_classifier"])
+    ev = {(s.text, s.label_) for s in doc.spans["evidence"]}
+    assert ("льготные займы", "finance") in ev and ("станков", "technology") in ev
+    doc = nlp("оборудывание старое, нужна сертефикация", disable=["textcoop_theme_classifier"])
+    labels = {s.label_ for s in doc.spans["evidence"]}
+    assert {"technology", "standards"} <= labels
+    assert nlp("затрудняюсь ответить", disable=["textcoop_theme_classifier"])._.nonsubstantive
+    assert not nlp("денег нет", disable=["textcoop_theme_classifier"])._.nonsubstantive
+
+
+TWO = [
+    Example(
+        "a",
+        "Субсидии на компенсацию процентов по кредитам для промышленных предприятий",
+        ["finance"],
+        "ru",
+    ),
+    Example(
+        "b", "Подготовка и переподготовка инженерных кадров для заводов региона", ["skills"], "ru"
+    ),
+]
+
+
+def test_overfit_two_examples_save_reload_same_scores(tmp_path, codebook):
+    out = tmp_path / "m"
+    train_model(TWO, codebook, out, langs=["ru"])
+    coder = ThemeCoder(out)
+    docs = coder.code([ex.text for ex in TWO])
+    assert [d._.themes for d in docs] == [["finance"], ["skills"]]
+    before = [d.cats for d in docs]
+    # a fresh process with nothing but spaCy: the factories come from entry points
+    code = f"import spacy, json; nlp = spacy.load({str(out / 'ru')!r}); print(json.dumps([nlp(t).cats for t in {[ex.text for ex in TWO]!r}]))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    after = json.loads(r.stdout.strip().splitlines()[-1])
+    for b, a in zip(before, after, strict=True):
+        assert b.keys() == a.keys()
+        assert all(abs(b[k] - a[k]) < 1e-6 for k in b)
+
+
+def test_same_data_same_model(tmp_path, codebook):
+    exs = TWO * 3
+    exs = [Example(f"{ex.id}{i}", ex.text + f" {i}", ex.labels, "ru") for i, ex in enumerate(exs)]
+    train_model(exs, codebook, tmp_path / "m1", langs=["ru"])
+    train_model(exs, codebook, tmp_path / "m2", langs=["ru"])
+    for name in ("coef.npy", "intercept.npy", "char_idf.npy"):
+        a = np.load(tmp_path / "m1/ru/textcoop_theme_classifier" / name)
+        b = np.load(tmp_path / "m2/ru/textcoop_theme_classifier" / name)
+        assert np.array_equal(a, b)
+
+
+def test_model_with_other_codebook_is_refused(tmp_path, codebook):
+    train_model(TWO, codebook, tmp_path / "m", langs=["ru"])
+    other = load_codebook()
+    other.version = "9.9"
+    with pytest.raises(ModelError, match="trained with codebook"):
+        ThemeCoder(tmp_path / "m", codebook=other)
+    with pytest.raises(ModelError, match="no textcoop model"):
+        ThemeCoder(tmp_path / "nothing")
+
+
+def test_weights_are_not_pickles(tmp_path, codebook):
+    train_model(TWO, codebook, tmp_path / "m", langs=["ru"])
+    for f in (tmp_path / "m").rglob("*"):
+        if f.is_file():
+            assert f.read_bytes()[:2] != b"\x80\x04", f  # pickle protocol 4 header
+    np.load(tmp_path / "m/ru/textcoop_theme_classifier/coef.npy", allow_pickle=False)
+    assert spacy.load(tmp_path / "m/ru").pipe_names[-1] == "textcoop_theme_classifier"

@@ -1,0 +1,1 @@
+"""NLP stage: spaCy pipelines built from ``spacy.blank`` and textcoop's registered components."""

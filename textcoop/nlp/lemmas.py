@@ -1,0 +1,68 @@
+"""Lemmatisers that work offline: pymorphy3 for Russian, spaCy's lookup tables for English.
+
+spaCy's own pymorphy3 mode leaves ambiguous words unlemmatised without a
+tagger and runs at ~6,000 tokens/s; taking pymorphy3's most probable parse,
+cached by word form, lemmatises those too and runs several times faster.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=300_000)
+def ru_lemma(word: str) -> str:
+    """Most probable normal form of a lowercased Russian word (ё folded to е)."""
+    return _morph().parse(word)[0].normal_form.replace("ё", "е")
+
+
+@lru_cache(maxsize=1)
+def _en_table() -> dict[str, str]:
+    import gzip
+    from importlib import resources
+
+    import spacy_lookups_data
+
+    path = resources.files(spacy_lookups_data).joinpath("data/en_lemma_lookup.json.gz")
+    with gzip.open(str(path), "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def en_lemma(word: str) -> str:
+    return _en_table().get(word, word)
+
+
+def lemma_of(word: str) -> str:
+    """Lemma of a lowercased token in either language (script decides)."""
+    if not word[:1].isalpha():
+        return word
+    if "а" <= word[:1] <= "я" or word[:1] == "ё":
+        return ru_lemma(word)
+    return en_lemma(word)
+
+
+class Lemmatizer:
+    """Sets ``token.lemma_`` (lowercased) for Russian and English words alike."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for tok in doc:
+            low = tok.lower_
+            tok.lemma_ = lemma_of(low) if tok.is_alpha else low
+        return doc
+
+
+@Language.factory("textcoop_lemmatizer", assigns=["token.lemma"])
+def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
+    """Offline lemmatiser: pymorphy3 (cached) for Cyrillic, spaCy lookup tables for Latin."""
+    return Lemmatizer()

@@ -1,0 +1,111 @@
+"""Assemble and load theme-coding pipelines (one per language) and route texts between them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from textcoop.errors import TextcoopError
+from textcoop.extract.language import detect_lang
+
+# importing registers the factories (entry points do the same for a bare spacy.load)
+from textcoop.nlp import classifier as _classifier  # noqa: F401
+from textcoop.nlp import lemmas as _lemmas  # noqa: F401
+from textcoop.nlp import seeds as _seeds  # noqa: F401
+
+LANGS = ("ru", "en")
+
+
+def build_pipeline(lang: str, codebook) -> Language:
+    """A blank spaCy pipeline with sentencizer, lemmatizer, seed matcher and (untrained) classifier."""
+    if lang not in LANGS:
+        raise TextcoopError("unsupported language", value=lang, options=LANGS)
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("textcoop_lemmatizer")
+    nlp.add_pipe("textcoop_seed_matcher").add_codebook(codebook)
+    nlp.add_pipe("textcoop_theme_classifier")
+    return nlp
+
+
+class ModelError(TextcoopError):
+    code = "E520"
+
+
+@dataclass
+class ModelInfo:
+    """What a model directory says about itself (meta.json)."""
+
+    path: Path
+    meta: dict
+
+    @property
+    def codebook_hash(self) -> str:
+        return self.meta.get("codebook", {}).get("hash", "")
+
+
+def default_model_dir() -> Path:
+    """models/ of the source checkout (built by `make models`), or $TEXTCOOP_MODELS."""
+    import os
+
+    env = os.environ.get("TEXTCOOP_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+
+
+class ThemeCoder:
+    """Loads a model directory (``ru/``, ``en/`` pipelines + ``meta.json``) and codes texts.
+
+    Each text goes to the pipeline of its language (Cyrillic → ru, else en),
+    so mixed-language inputs work.
+    """
+
+    def __init__(self, model_dir: str | Path | None = None, codebook=None) -> None:
+        self.dir = Path(model_dir) if model_dir else default_model_dir()
+        meta_path = self.dir / "meta.json"
+        if not meta_path.is_file():
+            raise ModelError(
+                f"no textcoop model in {self.dir}",
+                hint="build the default models with `make models` or train one with `textcoop train`",
+            )
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        self.pipelines: dict[str, Language] = {}
+        for lang in self.meta.get("languages", []):
+            self.pipelines[lang] = spacy.load(self.dir / lang)
+        if not self.pipelines:
+            raise ModelError(f"model {self.dir} has no language pipelines")
+        if codebook is not None and codebook.hash != self.meta["codebook"]["hash"]:
+            raise ModelError(
+                f"model {self.dir} was trained with codebook {self.meta['codebook']['name']} v{self.meta['codebook']['version']} "
+                f"(hash {self.meta['codebook']['hash'][:12]}), not with {codebook.name} v{codebook.version} (hash {codebook.hash[:12]})",
+                hint="retrain with `textcoop train --codebook FILE` or drop --codebook",
+            )
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.meta["labels"])
+
+    def lang_of(self, text: str) -> str:
+        lang = detect_lang(text, default="ru")
+        if lang not in self.pipelines:
+            lang = "en" if "en" in self.pipelines and lang != "ru" else next(iter(self.pipelines))
+        return lang
+
+    def code(self, texts: list[str], batch_size: int = 256) -> list[Doc]:
+        """Coded Docs in input order (``doc.cats``, ``doc._.themes``, ``doc.spans['evidence']``)."""
+        by_lang: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            by_lang.setdefault(self.lang_of(t), []).append(i)
+        out: list[Doc | None] = [None] * len(texts)
+        for lang, idx in by_lang.items():
+            for i, doc in zip(
+                idx,
+                self.pipelines[lang].pipe((texts[i] for i in idx), batch_size=batch_size),
+                strict=True,
+            ):
+                out[i] = doc
+        return out  # type: ignore[return-value]

@@ -1,0 +1,177 @@
+"""Seed-term matcher: marks evidence spans for each theme of the codebook.
+
+Seeds are matched on lemmas (so "субсидий", "субсидию" both hit "субсидия"),
+phrases included; codebook regexes catch stems, abbreviations and frequent
+misspellings; single-word seeds of five letters or more also match words one
+edit away ("оборудывание", "сертефикат"), because survey answers are typed
+in a hurry. The spans are the evidence a user sees next to each code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from textcoop.nlp.lemmas import lemma_of
+
+SPAN_KEY = "evidence"
+_CYR = re.compile(r"[а-яё]")
+_LAT = re.compile(r"[a-z]")
+if not Doc.has_extension("nonsubstantive"):
+    Doc.set_extension("nonsubstantive", default=False)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class SeedMatcher:
+    """Finds codebook seed terms and patterns in a Doc; writes ``doc.spans["evidence"]``."""
+
+    def __init__(
+        self, nlp: Language, name: str = "textcoop_seed_matcher", fuzzy_min_len: int = 6
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.fuzzy_min_len = fuzzy_min_len
+        self.phrases: list[tuple[str, list[str]]] = []
+        self.patterns: list[tuple[str, str, str]] = []  # (theme, language, regex)
+        self.nonsub_phrases: list[str] = []
+        self.nonsub_patterns: list[str] = []
+        self.codebook_hash = ""
+        self._compile()
+
+    # -- building -------------------------------------------------------
+    def add_codebook(self, codebook) -> SeedMatcher:
+        """Take seeds, patterns and non-substantive forms from a ``Codebook``."""
+        self.phrases, self.patterns = [], []
+        for theme in codebook.themes:
+            for terms in theme.seeds.values():
+                for term in terms:
+                    lem = [
+                        lemma_of(t.lower_) if t.is_alpha else t.lower_
+                        for t in self.nlp.make_doc(term)
+                    ]
+                    if lem:
+                        self.phrases.append((theme.id, lem))
+            for lang, pats in theme.patterns.items():
+                self.patterns += [(theme.id, lang, p) for p in pats]
+        self.nonsub_phrases = [
+            p.lower().strip().rstrip(".") for p in codebook.nonsubstantive.get("phrases", [])
+        ]
+        self.nonsub_patterns = list(codebook.nonsubstantive.get("patterns", []))
+        self.codebook_hash = codebook.hash
+        self._compile()
+        return self
+
+    def _compile(self) -> None:
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._fuzzy: dict[str, set[tuple[str, str]]] = {}
+        for theme, lem in self.phrases:
+            self._by_first.setdefault(lem[0], []).append((theme, tuple(lem)))
+            if len(lem) == 1 and len(lem[0]) >= self.fuzzy_min_len:
+                for d in _deletes(lem[0]) | {lem[0]}:
+                    self._fuzzy.setdefault(d, set()).add((theme, lem[0]))
+        groups: dict[tuple[str, bool], list[str]] = {}
+        for theme, lang, p in self.patterns:
+            groups.setdefault((theme, lang == "ru"), []).append(p)
+        # one alternation per theme and script: a dozen scans of the text instead of hundreds,
+        # and Russian patterns only run on text with Cyrillic (English ones on Latin)
+        self._rx = [
+            (theme, cyr, re.compile("|".join(f"(?:{p})" for p in pats)))
+            for (theme, cyr), pats in groups.items()
+        ]
+        self._nonsub = set(self.nonsub_phrases)
+        self._nonsub_rx = [re.compile(p) for p in self.nonsub_patterns]
+
+    # -- matching -------------------------------------------------------
+    def is_nonsubstantive(self, text: str) -> bool:
+        """True for answers that say nothing ("не знаю", "-", "n/a", "всё устраивает")."""
+        low = " ".join(text.lower().split()).strip().rstrip(".!")
+        return low in self._nonsub or any(rx.search(low) for rx in self._nonsub_rx)
+
+    def _fuzzy_hits(self, word: str) -> set[tuple[str, str]]:
+        if len(word) < self.fuzzy_min_len or word in self._by_first:
+            return set()
+        hits: set[tuple[str, str]] = set()
+        for d in _deletes(word) | {word}:
+            hits |= self._fuzzy.get(d, set())
+        return {h for h in hits if abs(len(h[1]) - len(word)) <= 1}
+
+    def __call__(self, doc: Doc) -> Doc:
+        lemmas = [t.lemma_ or t.lower_ for t in doc]
+        seen: set[tuple[int, int, str]] = set()
+        spans: list[Span] = []
+
+        def add(start: int, end: int, label: str) -> None:
+            if (start, end, label) not in seen:
+                seen.add((start, end, label))
+                spans.append(Span(doc, start, end, label=label))
+
+        for i, lem in enumerate(lemmas):
+            cands = self._by_first.get(lem)
+            if cands:
+                for theme, seq in cands:
+                    if tuple(lemmas[i : i + len(seq)]) == seq:
+                        add(i, i + len(seq), theme)
+            elif doc[i].is_alpha:
+                for theme, _ in self._fuzzy_hits(lem):
+                    add(i, i + 1, theme)
+        if self._rx:
+            low = doc.text.lower()
+            has_cyr, has_lat = bool(_CYR.search(low)), bool(_LAT.search(low))
+            for theme, cyr, rx in self._rx:
+                if not (has_cyr if cyr else has_lat):
+                    continue
+                for m in rx.finditer(low):
+                    if m.end() > m.start():
+                        sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                        if sp is not None:
+                            add(sp.start, sp.end, theme)
+        doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
+        doc._.nonsubstantive = self.is_nonsubstantive(doc.text)
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 256) -> Iterable[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+    # -- persistence ----------------------------------------------------
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        data = {
+            "phrases": self.phrases,
+            "patterns": self.patterns,
+            "nonsub_phrases": self.nonsub_phrases,
+            "nonsub_patterns": self.nonsub_patterns,
+            "codebook_hash": self.codebook_hash,
+            "fuzzy_min_len": self.fuzzy_min_len,
+        }
+        (p / "seeds.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> SeedMatcher:
+        data = json.loads((Path(path) / "seeds.json").read_text(encoding="utf-8"))
+        self.phrases = [(t, list(seq)) for t, seq in data["phrases"]]
+        self.patterns = [(t, lang, p) for t, lang, p in data["patterns"]]
+        self.nonsub_phrases = data["nonsub_phrases"]
+        self.nonsub_patterns = data["nonsub_patterns"]
+        self.codebook_hash = data["codebook_hash"]
+        self.fuzzy_min_len = data.get("fuzzy_min_len", 6)
+        self._compile()
+        return self
+
+
+@Language.factory(
+    "textcoop_seed_matcher",
+    assigns=["doc.spans", "doc._.nonsubstantive"],
+    default_config={"fuzzy_min_len": 6},
+)
+def make_seed_matcher(nlp: Language, name: str, fuzzy_min_len: int) -> SeedMatcher:
+    """Codebook seed terms (on lemmas), patterns and near-misspellings as evidence spans."""
+    return SeedMatcher(nlp, name, fuzzy_min_len)

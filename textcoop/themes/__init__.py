@@ -1,0 +1,1 @@
+"""Themes stage: the codebook, the theme coder's training and its evaluation."""

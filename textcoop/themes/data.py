@@ -1,0 +1,143 @@
+"""Labelled data in the codebook spec's gold format: JSON Lines or CSV.
+
+JSONL: one object per line with ``id``, ``text``, ``labels`` (list of theme
+ids; ``["other"]`` for none), optional ``lang`` (ru/en) and ``kind``
+(policy/survey). CSV: columns ``text`` and ``labels`` (ids separated by
+``;``), optional ``id``, ``lang``, ``kind``. Gold that references real text
+by offsets (``source``, ``start``, ``end``, ``sha1``) is resolved against a
+corpora folder, so the project never ships third-party text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from textcoop.errors import InputError
+from textcoop.extract.language import detect_lang
+from textcoop.extract.text import decode_bytes
+
+
+@dataclass
+class Example:
+    """One labelled text."""
+
+    id: str
+    text: str
+    labels: list[str]
+    lang: str
+    kind: str = ""
+
+
+def _row_to_example(row: dict, where: str, n: int) -> Example:
+    text = row.get("text")
+    labels = row.get("labels")
+    if not isinstance(text, str):
+        raise InputError(
+            f"{where}: 'text' is missing or not a string",
+            hint="every example needs id, text and labels",
+        )
+    if isinstance(labels, str):
+        labels = [x.strip() for x in labels.replace(",", ";").split(";") if x.strip()]
+    if not labels:
+        raise InputError(
+            f"{where}: 'labels' is missing or empty", hint='use ["other"] for text with no theme'
+        )
+    lang = row.get("lang") or detect_lang(text, default="ru")
+    return Example(
+        str(row.get("id") or f"row-{n}"), text, list(labels), lang, row.get("kind") or ""
+    )
+
+
+def read_gold(path: str | Path, corpora: str | Path | None = None) -> list[Example]:
+    """Read labelled examples from JSONL or CSV (by extension; CSV encoding detected)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"labelled data file {p} does not exist")
+    text, _ = decode_bytes(p.read_bytes())
+    out: list[Example] = []
+    if p.suffix.lower() in (".jsonl", ".json", ".ndjson"):
+        for n, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}:{n}: not valid JSON ({exc.msg})") from exc
+            if "text" not in row and "source" in row:
+                row["text"] = _resolve_reference(row, corpora, f"{p}:{n}")
+            out.append(_row_to_example(row, f"{p}:{n}", n))
+    elif p.suffix.lower() in (".csv", ".tsv"):
+        dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
+        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        cols = [c.strip().lower() for c in reader.fieldnames or []]
+        missing = [c for c in ("text", "labels") if c not in cols]
+        if missing:
+            raise InputError(
+                f"{p}: missing column(s) {', '.join(missing)}",
+                value=cols,
+                hint="a gold CSV needs columns text and labels (ids separated by ;)",
+            )
+        for n, row in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): v for k, v in row.items()}
+            out.append(_row_to_example(row, f"{p}:{n}", n))
+    else:
+        raise InputError("unknown labelled-data format", value=p.suffix, options=[".jsonl", ".csv"])
+    if not out:
+        raise InputError(f"{p} holds no examples")
+    return out
+
+
+def _resolve_reference(row: dict, corpora: str | Path | None, where: str) -> str:
+    """Text of a gold line that points into ../shared/corpora by offsets, checked by sha1."""
+    if corpora is None:
+        raise InputError(
+            f"{where}: the example references {row['source']} but no corpora folder was given"
+        )
+    src = Path(corpora) / row["source"]
+    if not src.is_file():
+        raise InputError(f"{where}: referenced file {src} does not exist")
+    raw = src.read_text(encoding="utf-8")[row["start"] : row["end"]]
+    text = " ".join(raw.split())
+    if row.get("sha1") and hashlib.sha1(text.encode("utf-8")).hexdigest() != row["sha1"]:
+        raise InputError(
+            f"{where}: text at {row['source']}[{row['start']}:{row['end']}] changed (sha1 mismatch)"
+        )
+    return text
+
+
+def check_labels(examples: list[Example], valid: list[str], where: str) -> None:
+    """Refuse labels that the codebook does not define, naming them and their first examples."""
+    bad: dict[str, list[str]] = {}
+    for ex in examples:
+        for lab in ex.labels:
+            if lab not in valid:
+                bad.setdefault(lab, []).append(ex.id)
+    if bad:
+        parts = [f"{lab!r} (e.g. {', '.join(ids[:3])})" for lab, ids in bad.items()]
+        raise InputError(
+            f"{where}: unknown label id(s) {'; '.join(parts)}",
+            options=valid,
+            hint="fix the labels or pass the matching --codebook",
+        )
+
+
+def data_hash(paths: list[str | Path]) -> str:
+    """sha256 over the bytes of the data files (recorded in model metadata)."""
+    h = hashlib.sha256()
+    for p in sorted(str(x) for x in paths):
+        h.update(Path(p).read_bytes())
+    return h.hexdigest()
+
+
+def split_dev(examples: list[Example], share: float = 0.2) -> tuple[list[Example], list[Example]]:
+    """Deterministic train/dev split by a hash of the example id: the same data, the same split."""
+    train, dev = [], []
+    for ex in examples:
+        bucket = int(hashlib.md5(ex.id.encode("utf-8")).hexdigest(), 16) % 1000
+        (dev if bucket < share * 1000 else train).append(ex)
+    return train, dev
