@@ -39,8 +39,10 @@ demo: $(STAMP) sysdeps
 	$(TEXTCOOP) ingest corpora/sample --store $(OUT)/demo.duckdb --meta corpora/sample/manifest.csv
 	$(TEXTCOOP) status --store $(OUT)/demo.duckdb
 	$(TEXTCOOP) docs --store $(OUT)/demo.duckdb
+	$(TEXTCOOP) classify --store $(OUT)/demo.duckdb
 	$(TEXTCOOP) export segments --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_segments.csv
-	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments table)"
+	$(TEXTCOOP) export doc_coverage --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_coverage.csv
+	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document)"
 
 test: $(STAMP) sysdeps
 	$(PY) -m pytest -q

@@ -22,7 +22,7 @@ def wide_console(monkeypatch):
 COMMANDS = [
     ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
-    ["train"], ["evaluate"], ["code"],
+    ["train"], ["evaluate"], ["code"], ["classify"],
 ]  # fmt: skip
 GROUPS = (["meta"], ["codebook"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from textcoop import __version__
+from textcoop.cli.classify import classify_cmd
 from textcoop.cli.code import code_cmd
 from textcoop.cli.codebook import codebook_app
 from textcoop.cli.common import state
@@ -54,6 +55,7 @@ app.add_typer(meta_app, name="meta")
 app.add_typer(codebook_app, name="codebook")
 app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
+app.command("classify")(classify_cmd)
 app.command("code")(code_cmd)
 
 

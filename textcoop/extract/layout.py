@@ -28,6 +28,7 @@ _HEAD_WORD = re.compile(
     r"\s*([\dIVXLCМ]+)?",
     re.IGNORECASE,
 )
+_PART_WORDS = {"подпрограмма", "приложение", "часть", "part", "annex", "appendix"}
 _SENT_END = re.compile(r"[.!?;:…»\"]$")
 
 
@@ -236,6 +237,14 @@ def _starts_item(text: str, prev: str = ".") -> bool:
 def group_units(lines: list[Line], body_size: float) -> list[Unit]:
     """Group ordered lines into paragraphs, list items and headings."""
     units: list[Unit] = []
+    # the page's usual gap between lines of one paragraph: a paragraph break is a
+    # clearly larger gap, whatever the document's line and paragraph spacing
+    gaps = sorted(
+        b.bbox[1] - a.bbox[3]
+        for a, b in zip(lines, lines[1:], strict=False)
+        if -1.0 <= b.bbox[1] - a.bbox[3] < 1.5 * max(a.height, 4.0)
+    )
+    leading = gaps[len(gaps) // 2] if gaps else 0.0
     for ln in lines:
         if not units:
             units.append(Unit([ln]))
@@ -245,7 +254,7 @@ def group_units(lines: list[Line], body_size: float) -> list[Unit]:
         same_col = abs(ln.bbox[0] - prev.bbox[0]) < 0.5 * max(60.0, prev.bbox[2] - prev.bbox[0])
         font_change = abs(ln.size - prev.size) > 0.8 or ln.bold != prev.bold
         new = (
-            gap > 0.9 * max(prev.height, 4.0)
+            gap > min(0.9 * max(prev.height, 4.0), max(leading, 0.0) + max(2.5, 0.3 * prev.height))
             or gap < -2 * max(prev.height, 4.0)
             or not same_col
             or font_change
@@ -275,9 +284,9 @@ def heading_level(
 ) -> int:
     """Heading level (1-4) of a unit, or 0 when it is not a heading.
 
-    Numbering decides first ("Раздел 2"/"Подпрограмма 1" → 1, "2." → 2,
-    "2.1." → 3); unnumbered headings are recognised by a larger or bold font
-    or by capitals, and ranked by font size.
+    Numbering decides first ("Подпрограмма 1", "Приложение 2" → 1; "Раздел 2",
+    "Паспорт", "2." → 2; "2.1." → 3; "2.1.1." → 4); unnumbered headings are
+    recognised by a larger or bold font or by capitals, and ranked by font size.
     """
     words = text.split()
     if not words or len(text) > 200 or len(words) > 25:
@@ -293,10 +302,11 @@ def heading_level(
     styled = size >= body_size * 1.12 or (bold and len(words) <= 20) or caps
     m = _HEAD_WORD.match(text)
     if m and len(words) <= 20 and (styled or m.group(2)):
-        return 1
+        # parts that contain numbered sections sit above them; the rest are peers of "1."
+        return 1 if m.group(1).lower() in _PART_WORDS else 2
     m = _NUMBERED.match(text)
     if m:
-        depth = m.group(1).count(".") + 2
+        depth = m.group(1).rstrip(".").count(".") + 2
         if styled and not text.endswith(".") and len(words) <= 18:
             return min(depth, 4)
         return 0

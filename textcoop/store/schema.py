@@ -7,7 +7,7 @@ one is refused (it was written by a newer textcoop).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -87,6 +87,26 @@ MIGRATIONS: dict[int, list[str]] = {
             n_stored INTEGER,
             n_skipped INTEGER,
             n_failed INTEGER
+        )""",
+    ],
+    2: [
+        """CREATE TABLE segment_themes (
+            doc_id VARCHAR NOT NULL,
+            seg_no INTEGER NOT NULL,
+            model_id VARCHAR NOT NULL,
+            themes VARCHAR[] NOT NULL,
+            scores JSON NOT NULL,
+            evidence VARCHAR[],
+            PRIMARY KEY (doc_id, seg_no)
+        )""",
+        """CREATE TABLE doc_coverage (
+            doc_id VARCHAR NOT NULL,
+            theme VARCHAR NOT NULL,
+            model_id VARCHAR NOT NULL,
+            share DOUBLE NOT NULL,
+            n_segments INTEGER NOT NULL,
+            top_segments INTEGER[] NOT NULL,
+            PRIMARY KEY (doc_id, theme)
         )""",
     ],
 }

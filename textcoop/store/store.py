@@ -24,7 +24,15 @@ from textcoop.types import DOC_TYPES, DocumentMeta, ProcessedDocument
 
 META_FIELDS = ("region", "year", "doc_type", "title")
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
-EXPORT_TABLES = ("segments", "documents", "sentences", "pages", "problems")
+EXPORT_TABLES = (
+    "segments",
+    "documents",
+    "sentences",
+    "pages",
+    "problems",
+    "segment_themes",
+    "doc_coverage",
+)
 
 
 def _now() -> dt.datetime:
@@ -325,6 +333,58 @@ class Store:
             raise
         return ids
 
+    # -- themes ---------------------------------------------------------
+    def docs_to_classify(self, model_id: str, force: bool = False) -> list[str]:
+        """Documents without theme codes from ``model_id`` (all with ``force``)."""
+        if force:
+            return [
+                r[0]
+                for r in self.con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()
+            ]
+        sql = """SELECT d.doc_id FROM documents d WHERE d.n_segments > 0 AND NOT EXISTS (
+                   SELECT 1 FROM segment_themes t WHERE t.doc_id = d.doc_id AND t.model_id = ?) ORDER BY d.doc_id"""
+        return [r[0] for r in self.con.execute(sql, [model_id]).fetchall()]
+
+    def doc_segments(self, doc_id: str) -> list[tuple]:
+        """(seg_no, kind, text) of one document, in order."""
+        return self.con.execute(
+            "SELECT seg_no, kind, text FROM segments WHERE doc_id = ? ORDER BY seg_no", [doc_id]
+        ).fetchall()
+
+    def write_themes(
+        self, doc_id: str, model_id: str, rows: list[tuple], coverage: list[tuple]
+    ) -> None:
+        """Replace a document's theme codes and coverage in one transaction.
+
+        rows: (seg_no, themes, scores_json, evidence); coverage: (theme, share, n_segments, top_segments).
+        """
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM segment_themes WHERE doc_id = ?", [doc_id])
+            con.execute("DELETE FROM doc_coverage WHERE doc_id = ?", [doc_id])
+            if rows:
+                con.executemany(
+                    "INSERT INTO segment_themes VALUES (?, ?, ?, ?, ?, ?)",
+                    [(doc_id, r[0], model_id, r[1], r[2], r[3]) for r in rows],
+                )
+            if coverage:
+                con.executemany(
+                    "INSERT INTO doc_coverage VALUES (?, ?, ?, ?, ?, ?)",
+                    [(doc_id, c[0], model_id, c[1], c[2], c[3]) for c in coverage],
+                )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+    def coverage_df(self):
+        """Theme coverage per document with document metadata (share of the document's text)."""
+        return self.con.execute(
+            "SELECT d.doc_id, d.file_name, d.title, d.region, d.year, d.doc_type, c.theme, c.share, c.n_segments, c.top_segments "
+            "FROM doc_coverage c JOIN documents d USING (doc_id) ORDER BY d.file_name, c.share DESC"
+        ).df()
+
     def set_meta(self, doc: str, **fields: Any) -> str:
         """Edit a document's metadata (region, year, doc_type, title); returns its id."""
         doc_id = self.resolve(doc)
@@ -375,6 +435,7 @@ class Store:
             "warnings": q("SELECT count(*) FROM problems WHERE severity = 'warning'").fetchone()[0],
             "needs_ocr": q("SELECT count(*) FROM pages WHERE method = 'needs_ocr'").fetchone()[0],
             "ocr_pages": q("SELECT count(*) FROM pages WHERE method = 'ocr'").fetchone()[0],
+            "classified_segments": q("SELECT count(*) FROM segment_themes").fetchone()[0],
             "schema_version": self.schema_version,
         }
         return out
@@ -461,7 +522,7 @@ class Store:
             raise InputError("unknown export format", value=fmt, options=EXPORT_FORMATS)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if table in ("segments", "sentences", "pages"):
+        if table in ("segments", "sentences", "pages", "segment_themes", "doc_coverage"):
             sql = f"SELECT t.*, d.file_name, d.title, d.region, d.year, d.doc_type FROM {table} t JOIN documents d USING (doc_id) ORDER BY ALL"
         else:
             sql = f"SELECT * FROM {table} ORDER BY ALL"
