@@ -9,7 +9,7 @@ OUT := out
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test test-quick lint bench models sysdeps venv clean sample
+.PHONY: demo test test-quick lint bench evaluate models sysdeps venv clean sample
 
 venv: $(STAMP)
 
@@ -56,10 +56,23 @@ lint: $(STAMP)
 
 bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/evaluate_themes.py
 
-# The default theme coders (ru, en), from the labelled data the project wrote.
+# the theme coder against seed matching alone and TF-IDF + logistic regression
+evaluate: $(STAMP)
+	$(PY) bench/evaluate_themes.py
+
+# The default theme coders (ru, en): the labelled data the project wrote, plus (when
+# ../shared/corpora is there) hand-coded real sentences referenced by offsets and weak
+# negatives sampled from the real programs, the held-out gold kept out.
+SHARED_CORPORA := $(wildcard ../shared/corpora)
+TRAIN_DATA := $(wildcard corpora/train/*_policy.jsonl corpora/train/*_survey.jsonl)
+ifneq ($(SHARED_CORPORA),)
+TRAIN_DATA += $(wildcard corpora/train/*_refs.jsonl)
+TRAIN_REAL := --corpora $(SHARED_CORPORA) --weak-negatives $(SHARED_CORPORA)/ru-programs/texts --n-weak 2000 --exclude corpora/eval/ru_programs_gold.jsonl
+endif
 models: $(STAMP)
-	$(TEXTCOOP) train $(addprefix --data ,$(wildcard corpora/train/*.jsonl)) --out models
+	$(TEXTCOOP) train $(addprefix --data ,$(TRAIN_DATA)) $(TRAIN_REAL) --out models
 
 sample: $(STAMP) sysdeps
 	$(PY) corpora/make_sample.py

@@ -24,18 +24,56 @@ def train_cmd(
     seed: int = typer.Option(
         0, "--seed", help="Random seed (the same data and seed give the same model)."
     ),
+    corpora: Path | None = typer.Option(
+        None,
+        "--corpora",
+        help="Folder that examples given by reference (source, start, end) point into.",
+    ),
+    weak_negatives: Path | None = typer.Option(
+        None,
+        "--weak-negatives",
+        help="Folder of real program texts: sentences matching no seed become 'other' examples.",
+    ),
+    n_weak: int = typer.Option(1500, "--n-weak", help="How many weak negatives to sample."),
+    exclude: list[Path] = typer.Option(
+        None,
+        "--exclude",
+        help="Gold file(s) whose sentences must stay out of training (held-out evaluation).",
+    ),
 ) -> None:
     """Train one pipeline per language; a fifth of the data (by id) is kept as a dev split.
 
     Example: textcoop train --data corpora/train/ru_policy.jsonl --data corpora/train/ru_survey.jsonl --out models/mine
+
+    With --weak-negatives, sentences of real documents that match no seed
+    term are added to training as `other` (never to the dev split).
     """
+    import hashlib
+    import json
+
     from textcoop.themes.codebook import load_codebook
     from textcoop.themes.data import read_gold
     from textcoop.themes.train import train_model
+    from textcoop.themes.train import weak_negatives as sample_weak
 
     cb = load_codebook(codebook)
-    examples = [ex for p in data for ex in read_gold(p)]
-    meta = train_model(examples, cb, out, langs=lang or None, data_files=data, seed=seed)
+    examples = [ex for p in data for ex in read_gold(p, corpora=corpora)]
+    extra = []
+    if weak_negatives:
+        held_out: set[str] = set()
+        for g in exclude or []:
+            for line in g.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line) if line.strip() else {}
+                if row.get("sha1"):
+                    held_out.add(row["sha1"])
+                elif row.get("text"):
+                    held_out.add(
+                        hashlib.sha1(" ".join(row["text"].split()).encode("utf-8")).hexdigest()
+                    )
+        extra = sample_weak(weak_negatives, cb, n_weak, held_out, seed)
+    meta = train_model(
+        examples, cb, out, langs=lang or None, data_files=data, seed=seed, extra_train=extra
+    )
     for lg, m in meta["dev_metrics"].items():
         console.print(
             f"{lg}: trained on {m['n_train']}, dev {m['n_dev']}: macro-F1 {m['macro_f1']:.3f}, micro-F1 {m['micro_f1']:.3f}",

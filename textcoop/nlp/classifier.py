@@ -32,7 +32,12 @@ class NotFittedError(TextcoopError):
 
 
 def lemma_text(doc: Doc) -> str:
-    return " ".join(t.lemma_ for t in doc if t.is_alpha)
+    """The Doc's alphabetic lemmas joined by spaces (read from arrays, no Token objects)."""
+    from spacy.attrs import IS_ALPHA, LEMMA
+
+    arr = doc.to_array([LEMMA, IS_ALPHA])
+    strings = doc.vocab.strings
+    return " ".join(strings[h] for h, a in arr if a)
 
 
 class ThemeClassifier:

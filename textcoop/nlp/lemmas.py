@@ -53,12 +53,35 @@ def lemma_of(word: str) -> str:
 
 
 class Lemmatizer:
-    """Sets ``token.lemma_`` (lowercased) for Russian and English words alike."""
+    """Sets ``token.lemma_`` (lowercased) for Russian and English words alike.
+
+    Works on the Doc's arrays (hashes of lowercased forms in, lemma hashes
+    out) rather than Token objects: creating a Token per word cost more than
+    the cached lemmatisation itself.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for tok in doc:
-            low = tok.lower_
-            tok.lemma_ = lemma_of(low) if tok.is_alpha else low
+        from spacy.attrs import IS_ALPHA, LEMMA, LOWER
+
+        arr = doc.to_array([LOWER, IS_ALPHA])
+        strings = doc.vocab.strings
+        cache = self._cache
+        out = arr[:, 0].copy()
+        for i, (low, alpha) in enumerate(arr):
+            if not alpha:
+                continue
+            lem = cache.get(low)
+            if lem is None:
+                lem = strings.add(lemma_of(strings[low]))
+                cache[low] = lem
+            out[i] = lem
+        for i in range(len(out)):  # non-alphabetic tokens: lemma = lowercase form
+            if not arr[i, 1]:
+                strings.add(strings[arr[i, 0]])
+        doc.from_array([LEMMA], out.reshape(-1, 1))
         return doc
 
 

@@ -34,11 +34,16 @@ class SeedMatcher:
     """Finds codebook seed terms and patterns in a Doc; writes ``doc.spans["evidence"]``."""
 
     def __init__(
-        self, nlp: Language, name: str = "textcoop_seed_matcher", fuzzy_min_len: int = 6
+        self,
+        nlp: Language,
+        name: str = "textcoop_seed_matcher",
+        fuzzy_min_len: int = 6,
+        max_regex_chars: int = 160,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.fuzzy_min_len = fuzzy_min_len
+        self.max_regex_chars = max_regex_chars
         self.phrases: list[tuple[str, list[str]]] = []
         self.patterns: list[tuple[str, str, str]] = []  # (theme, language, regex)
         self.nonsub_phrases: list[str] = []
@@ -104,7 +109,12 @@ class SeedMatcher:
         return {h for h in hits if abs(len(h[1]) - len(word)) <= 1}
 
     def __call__(self, doc: Doc) -> Doc:
-        lemmas = [t.lemma_ or t.lower_ for t in doc]
+        from spacy.attrs import IS_ALPHA, LEMMA
+
+        arr = doc.to_array([LEMMA, IS_ALPHA])
+        strings = doc.vocab.strings
+        lemmas = [strings[h] for h in arr[:, 0]]
+        alpha = arr[:, 1]
         seen: set[tuple[int, int, str]] = set()
         spans: list[Span] = []
 
@@ -119,11 +129,14 @@ class SeedMatcher:
                 for theme, seq in cands:
                     if tuple(lemmas[i : i + len(seq)]) == seq:
                         add(i, i + len(seq), theme)
-            elif doc[i].is_alpha:
+            elif alpha[i]:
                 for theme, _ in self._fuzzy_hits(lem):
                     add(i, i + 1, theme)
-        if self._rx:
-            low = doc.text.lower()
+        text = doc.text
+        # codebook regexes catch the slang and misspellings of short answers; on long
+        # policy passages the lemma seeds carry the evidence and regexes cost ~1.5 ms each
+        if self._rx and len(text) <= self.max_regex_chars:
+            low = text.lower()
             has_cyr, has_lat = bool(_CYR.search(low)), bool(_LAT.search(low))
             for theme, cyr, rx in self._rx:
                 if not (has_cyr if cyr else has_lat):
@@ -134,7 +147,7 @@ class SeedMatcher:
                         if sp is not None:
                             add(sp.start, sp.end, theme)
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
-        doc._.nonsubstantive = self.is_nonsubstantive(doc.text)
+        doc._.nonsubstantive = len(text) < 200 and self.is_nonsubstantive(text)
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 256) -> Iterable[Doc]:
@@ -152,6 +165,7 @@ class SeedMatcher:
             "nonsub_patterns": self.nonsub_patterns,
             "codebook_hash": self.codebook_hash,
             "fuzzy_min_len": self.fuzzy_min_len,
+            "max_regex_chars": self.max_regex_chars,
         }
         (p / "seeds.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
@@ -163,6 +177,7 @@ class SeedMatcher:
         self.nonsub_patterns = data["nonsub_patterns"]
         self.codebook_hash = data["codebook_hash"]
         self.fuzzy_min_len = data.get("fuzzy_min_len", 6)
+        self.max_regex_chars = data.get("max_regex_chars", 160)
         self._compile()
         return self
 
@@ -170,8 +185,10 @@ class SeedMatcher:
 @Language.factory(
     "textcoop_seed_matcher",
     assigns=["doc.spans", "doc._.nonsubstantive"],
-    default_config={"fuzzy_min_len": 6},
+    default_config={"fuzzy_min_len": 6, "max_regex_chars": 160},
 )
-def make_seed_matcher(nlp: Language, name: str, fuzzy_min_len: int) -> SeedMatcher:
+def make_seed_matcher(
+    nlp: Language, name: str, fuzzy_min_len: int, max_regex_chars: int
+) -> SeedMatcher:
     """Codebook seed terms (on lemmas), patterns and near-misspellings as evidence spans."""
-    return SeedMatcher(nlp, name, fuzzy_min_len)
+    return SeedMatcher(nlp, name, fuzzy_min_len, max_regex_chars)

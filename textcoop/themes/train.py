@@ -34,6 +34,46 @@ def _versions() -> dict[str, str]:
     }
 
 
+def weak_negatives(
+    folder: str | Path,
+    codebook: Codebook,
+    n: int,
+    exclude: set[str] | None = None,
+    seed: int = 0,
+    lang: str = "ru",
+) -> list[Example]:
+    """Sentences of real documents with no seed evidence at all, labelled ``other``.
+
+    Real programs are mostly about roads, schools and sport; a few thousand
+    of their sentences that match no seed term teach the coder that register
+    as ``other`` (weak labels: built at run time from the user's or the shared
+    corpus, never stored). ``exclude`` holds sha1s of held-out gold sentences.
+    """
+    import hashlib
+
+    from textcoop.extract.sentences import split_spans
+
+    nlp = build_pipeline(lang, codebook)
+    rng = random.Random(seed)
+    cands: list[str] = []
+    for f in sorted(Path(folder).rglob("*.txt")):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for a, b in split_spans(text):
+            s = " ".join(text[a:b].split())
+            if 8 <= len(s.split()) <= 60 and hashlib.sha1(s.encode("utf-8")).hexdigest() not in (
+                exclude or set()
+            ):
+                cands.append(s)
+    rng.shuffle(cands)
+    out: list[Example] = []
+    for doc in nlp.pipe(cands[: n * 4], disable=["textcoop_theme_classifier"]):
+        if not doc.spans["evidence"]:
+            out.append(Example(f"weak-{len(out):05d}", doc.text, [OTHER], lang, "policy"))
+            if len(out) >= n:
+                break
+    return out
+
+
 def train_model(
     examples: list[Example],
     codebook: Codebook,
@@ -42,8 +82,13 @@ def train_model(
     data_files: list[str | Path] | None = None,
     dev_share: float = 0.2,
     seed: int = 0,
+    extra_train: list[Example] | None = None,
 ) -> dict:
-    """Train and save a model directory; returns its metadata (with dev metrics)."""
+    """Train and save a model directory; returns its metadata (with dev metrics).
+
+    ``extra_train`` (weak labels) is added to the training split only, so dev
+    metrics stay measured on the hand-labelled data.
+    """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
     out = Path(out)
@@ -65,6 +110,7 @@ def train_model(
                 hint="give at least a few dozen per language, or --lang",
             )
         train, dev = split_dev(exs, dev_share) if len(exs) >= 20 else (exs, [])
+        train = train + [ex for ex in (extra_train or []) if ex.lang == lang]
         nlp = build_pipeline(lang, codebook)
         clf = nlp.get_pipe("textcoop_theme_classifier")
         docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
