@@ -98,6 +98,15 @@ class _Worker:
         self.conn.close()
 
 
+def _crashed(key: Any, w: _Worker) -> TaskResult:
+    return TaskResult(
+        key,
+        False,
+        code="worker_crashed",
+        message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
+    )
+
+
 def _context():
     """A forkserver that has imported the extraction stack once: workers start in
     milliseconds instead of re-importing PyMuPDF and the dictionaries (~2 s each).
@@ -155,13 +164,8 @@ def run_tasks(
                     try:
                         res = w.conn.recv()
                     except (EOFError, OSError):
-                        res = TaskResult(
-                            w.task,
-                            False,
-                            code="worker_crashed",
-                            message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
-                        )
                         w.proc.join(timeout=1)
+                        res = _crashed(w.task, w)
                         pool[i] = _Worker(ctx, fn)
                     w.task = None
                     yield res
@@ -169,12 +173,7 @@ def run_tasks(
                     key = w.task
                     w.proc.join(timeout=1)
                     pool[i] = _Worker(ctx, fn)
-                    yield TaskResult(
-                        key,
-                        False,
-                        code="worker_crashed",
-                        message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
-                    )
+                    yield _crashed(key, w)
                 elif time.monotonic() - w.started > timeout:
                     key = w.task
                     w.stop(kill=True)

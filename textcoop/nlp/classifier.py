@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from textcoop.errors import TextcoopError
+from textcoop.nlp.lemmas import doc_lemmas
 from textcoop.nlp.seeds import SPAN_KEY
 
 OTHER = "other"
@@ -33,11 +34,8 @@ class NotFittedError(TextcoopError):
 
 def lemma_text(doc: Doc) -> str:
     """The Doc's alphabetic lemmas joined by spaces (read from arrays, no Token objects)."""
-    from spacy.attrs import IS_ALPHA, LEMMA
-
-    arr = doc.to_array([LEMMA, IS_ALPHA])
-    strings = doc.vocab.strings
-    return " ".join(strings[h] for h, a in arr if a)
+    lemmas, alpha = doc_lemmas(doc)
+    return " ".join(lem for lem, a in zip(lemmas, alpha, strict=True) if a)
 
 
 class ThemeClassifier:
@@ -287,7 +285,7 @@ class ThemeClassifier:
     "textcoop_theme_classifier",
     assigns=["doc.cats", "doc._.themes"],
     requires=["token.lemma"],
-    default_config={"C": 8.0, "seed_weight": 0.5, "char_ngrams": [2, 5]},
+    default_config={"C": 8.0, "seed_weight": 0.5, "char_ngrams": [3, 5]},
 )
 def make_theme_classifier(
     nlp: Language, name: str, C: float, seed_weight: float, char_ngrams: list[int]

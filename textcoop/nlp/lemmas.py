@@ -89,3 +89,12 @@ class Lemmatizer:
 def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
     """Offline lemmatiser: pymorphy3 (cached) for Cyrillic, spaCy lookup tables for Latin."""
     return Lemmatizer()
+
+
+def doc_lemmas(doc: Doc) -> tuple[list[str], list[bool]]:
+    """Lemmas and is-alphabetic flags of a Doc's tokens, read from its arrays (no Token objects)."""
+    from spacy.attrs import IS_ALPHA, LEMMA
+
+    arr = doc.to_array([LEMMA, IS_ALPHA])
+    strings = doc.vocab.strings
+    return [strings[h] for h in arr[:, 0]], [bool(a) for a in arr[:, 1]]

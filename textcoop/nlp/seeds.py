@@ -17,7 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from textcoop.nlp.lemmas import lemma_of
+from textcoop.nlp.lemmas import doc_lemmas, lemma_of
 
 SPAN_KEY = "evidence"
 _CYR = re.compile(r"[а-яё]")
@@ -77,6 +77,7 @@ class SeedMatcher:
     def _compile(self) -> None:
         self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._fuzzy: dict[str, set[tuple[str, str]]] = {}
+        self._fuzzy_cache: dict[str, set[tuple[str, str]]] = {}
         for theme, lem in self.phrases:
             self._by_first.setdefault(lem[0], []).append((theme, tuple(lem)))
             if len(lem) == 1 and len(lem[0]) >= self.fuzzy_min_len:
@@ -103,18 +104,19 @@ class SeedMatcher:
     def _fuzzy_hits(self, word: str) -> set[tuple[str, str]]:
         if len(word) < self.fuzzy_min_len or word in self._by_first:
             return set()
+        cached = self._fuzzy_cache.get(word)
+        if cached is not None:
+            return cached
         hits: set[tuple[str, str]] = set()
         for d in _deletes(word) | {word}:
             hits |= self._fuzzy.get(d, set())
-        return {h for h in hits if abs(len(h[1]) - len(word)) <= 1}
+        hits = {h for h in hits if abs(len(h[1]) - len(word)) <= 1}
+        if len(self._fuzzy_cache) < 200_000:
+            self._fuzzy_cache[word] = hits
+        return hits
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.attrs import IS_ALPHA, LEMMA
-
-        arr = doc.to_array([LEMMA, IS_ALPHA])
-        strings = doc.vocab.strings
-        lemmas = [strings[h] for h in arr[:, 0]]
-        alpha = arr[:, 1]
+        lemmas, alpha = doc_lemmas(doc)
         seen: set[tuple[int, int, str]] = set()
         spans: list[Span] = []
 
