@@ -42,7 +42,8 @@ demo: $(STAMP) sysdeps
 	$(TEXTCOOP) classify --store $(OUT)/demo.duckdb
 	$(TEXTCOOP) export segments --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_segments.csv
 	$(TEXTCOOP) export doc_coverage --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_coverage.csv
-	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document)"
+	$(TEXTCOOP) survey code corpora/sample/survey_answers.csv --text-column q_barriers --text-column q_support --id-column resp_id --out $(OUT)/demo_survey_coded.xlsx
+	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document), $(OUT)/demo_survey_coded.xlsx (coded survey)"
 
 test: $(STAMP) sysdeps
 	$(PY) -m pytest -q

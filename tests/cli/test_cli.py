@@ -22,9 +22,9 @@ def wide_console(monkeypatch):
 COMMANDS = [
     ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
-    ["train"], ["evaluate"], ["code"], ["classify"],
+    ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"],
 ]  # fmt: skip
-GROUPS = (["meta"], ["codebook"])
+GROUPS = (["meta"], ["codebook"], ["survey"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c))

@@ -16,6 +16,7 @@ from textcoop.cli.ingest import ingest_cmd
 from textcoop.cli.meta import meta_app
 from textcoop.cli.show import show_cmd
 from textcoop.cli.status import status_cmd
+from textcoop.cli.survey import survey_app
 from textcoop.cli.train import train_cmd
 
 app = typer.Typer(
@@ -53,6 +54,7 @@ app.command("show")(show_cmd)
 app.command("export")(export_cmd)
 app.add_typer(meta_app, name="meta")
 app.add_typer(codebook_app, name="codebook")
+app.add_typer(survey_app, name="survey")
 app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
 app.command("classify")(classify_cmd)

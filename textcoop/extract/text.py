@@ -40,6 +40,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    guess = _cyrillic_codepage(data)
+    if guess:
+        return data.decode(guess, errors="replace"), guess
     from charset_normalizer import from_bytes
 
     best = from_bytes(
@@ -52,6 +55,34 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             hint="save the file as UTF-8 and retry",
         )
     return str(best), best.encoding
+
+
+_FREQUENT_RU = set("оеаинтсрвлкмдпуяыь")
+
+
+def _cyrillic_codepage(data: bytes) -> str | None:
+    """cp1251, KOI8-R or cp866 when one of them decodes the bytes into mostly frequent Russian letters.
+
+    Statistical detectors stumble on short or repetitive Cyrillic files
+    (a survey export with one very long answer); letter frequencies do not.
+    """
+    sample = data[:200_000]
+    if sum(b >= 0x80 for b in sample[:20_000]) < 20:
+        return None
+    best, best_score = None, 0.0
+    for enc in ("cp1251", "koi8_r", "cp866"):
+        # distinct words only: one answer of 100,000 repeated letters must not decide
+        words = {w for w in sample.decode(enc, errors="replace").split() if len(w) <= 30}
+        letters = [c for w in words for c in w if "а" <= c.lower() <= "я" or c.lower() == "ё"]
+        if len(letters) < 20:
+            continue
+        lows = [c for c in letters if c.islower()]
+        score = (
+            sum(c in _FREQUENT_RU for c in lows) / max(1, len(lows)) * (len(lows) / len(letters))
+        )
+        if score > best_score:
+            best, best_score = enc, score
+    return best if best_score > 0.45 else None
 
 
 def text_blocks(text: str, markdown: bool = False) -> list[Block]:

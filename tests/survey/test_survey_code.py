@@ -1,0 +1,142 @@
+"""Survey coding: real export formats in, the table unchanged plus coded columns out."""
+
+import hashlib
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from textcoop.cli.app import app
+from textcoop.errors import InputError
+from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.survey.code import code_answers
+from textcoop.survey.tables import read_table, write_table
+
+COL = "Что мешает кооперации?"
+ROWS = [
+    ("1", "станки старые, денег нет"),
+    ("2", "не знаю"),
+    ("3", "не можем найти заказчиков на наши детали, кто бы свёл с заводом"),
+    ("3", "крупные заводы платят через 120 дней"),
+    ("5", "Wir brauchen mehr Unterstützung bei der Zertifizierung unserer Produkte"),
+    ("6", "х" * 120_000),
+    ("7", "нужна сертефикация по ГОСТ\x07 и ISO"),
+    ("8", ""),
+]
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return ThemeCoder()
+
+
+@pytest.fixture()
+def cp1251_csv(tmp_path):
+    p = tmp_path / "answers.csv"
+    lines = [f"id;{COL};size"] + [f'{i};"{t}";small' for i, t in ROWS]
+    p.write_bytes("\r\n".join(lines).encode("cp1251", errors="replace"))
+    return p
+
+
+def test_cp1251_semicolon_csv_is_read(cp1251_csv):
+    df, info = read_table(cp1251_csv)
+    assert info["encoding"] in ("cp1251", "windows-1251") and info["delimiter"] == ";"
+    assert list(df.columns) == ["id", COL, "size"] and df[COL][0] == "станки старые, денег нет"
+
+
+def test_code_answers_columns_and_flags(cp1251_csv, coder):
+    df, _ = read_table(cp1251_csv)
+    out, rep = code_answers(df, [COL], coder, id_column="id")
+    assert list(out.columns[:3]) == ["id", COL, "size"]  # input columns unchanged, first
+    assert out[COL].tolist() == df[COL].tolist()
+    assert {
+        "finance",
+        "technology",
+        "themes",
+        "confidence",
+        "needs_review",
+        "evidence",
+        "nonsubstantive",
+    } <= set(out.columns)
+    r = out.set_index(out.index)
+    assert (
+        r.loc[0, "finance"] == 1
+        and r.loc[0, "technology"] == 1
+        and "finance" in r.loc[0, "evidence"]
+    )
+    assert (
+        r.loc[1, "nonsubstantive"] == 1
+        and r.loc[1, "themes"] == "other"
+        and r.loc[1, "needs_review"] == 0
+    )
+    assert r.loc[4, "needs_review"] == 1  # German: a language the model does not cover
+    assert r.loc[6, "standards"] == 1
+    assert r.loc[7, "themes"] == "" and rep.empty[COL] == 1
+    assert rep.duplicate_ids == ["3"] and rep.truncated == 1
+    assert ((out.confidence.dropna() >= 0) & (out.confidence.dropna() <= 1)).all()
+
+
+def test_missing_column_and_sheet_errors(cp1251_csv, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(
+        app, ["survey", "code", str(cp1251_csv), "-t", "answer", "--out", str(tmp_path / "o.csv")]
+    )
+    assert r.exit_code == 2 and "no column 'answer'" in r.output and COL in r.output
+    xlsx = tmp_path / "a.xlsx"
+    pd.DataFrame({"q": ["нет"]}).to_excel(xlsx, sheet_name="Ответы", index=False)
+    with pytest.raises(InputError, match="no sheet 'Лист1'") as e:
+        read_table(xlsx, "Лист1")
+    assert "Ответы" in str(e.value)
+    r = runner.invoke(app, ["survey", "code", str(cp1251_csv), "-t", COL, "--out", str(cp1251_csv)])
+    assert r.exit_code == 2 and "never overwrites" in r.output
+    empty = tmp_path / "e.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError, match="empty"):
+        read_table(empty)
+
+
+def test_cli_writes_xlsx_with_codebook_and_keeps_input(cp1251_csv, tmp_path):
+    before = hashlib.sha256(cp1251_csv.read_bytes()).hexdigest()
+    out = tmp_path / "coded.xlsx"
+    r = CliRunner().invoke(
+        app,
+        [
+            "survey",
+            "code",
+            str(cp1251_csv),
+            "--text-column",
+            COL,
+            "--id-column",
+            "id",
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "duplicate respondent ids" in r.output
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert set(sheets) == {"coded", "codebook"} and len(sheets["coded"]) == len(ROWS)
+    assert "finance" in set(sheets["codebook"]["id"])
+    assert hashlib.sha256(cp1251_csv.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("ext", [".csv", ".parquet", ".sav", ".xlsx"])
+def test_output_formats_round_trip(tmp_path, ext, coder):
+    df = pd.DataFrame({"resp": ["a", "b"], "ответ": ["нет кадров", "денег нет"]})
+    out, _ = code_answers(df, ["ответ"], coder)
+    p = tmp_path / f"o{ext}"
+    write_table(out, p)
+    back, _ = read_table(p)
+    assert len(back) == 2 and len(back.columns) == len(out.columns)
+
+
+@pytest.mark.realdata
+def test_real_open_answers_import_and_code(corpora, coder, tmp_path):
+    """341 real open answers (immigration, English): every row coded, almost all `other`."""
+    df, info = read_table(corpora / "en-survey-gadarian" / "gadarian.csv")
+    assert len(df) == 341 and "open.ended.response" in df.columns
+    out, rep = code_answers(df, ["open.ended.response"], coder)
+    assert rep.coded["open.ended.response"] + rep.empty["open.ended.response"] == 341
+    substantive = out[out.nonsubstantive == 0]
+    assert (substantive.themes == "other").mean() > 0.8  # off-topic for this codebook
+    write_table(out, tmp_path / "g.xlsx")

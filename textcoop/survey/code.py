@@ -1,0 +1,116 @@
+"""Code open survey answers into themes: the input table unchanged plus coded columns.
+
+For each text column: one 0/1 column per theme, ``themes`` (ids joined by
+``;``), ``confidence``, ``needs_review``, ``evidence`` (matched terms) and
+``nonsubstantive``. With several text columns the added columns carry the
+column name as a prefix (``q_support__finance``).
+
+Confidence is the probability that every yes/no theme decision for the
+answer is right, taking each theme's score as calibrated: the product of
+``p`` for assigned and ``1 - p`` for unassigned themes. Answers below the
+review threshold, in a language the model does not cover, or with seed
+evidence for a theme the model did not assign are routed to people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from textcoop.extract.language import detect_lang
+from textcoop.extract.textclean import clean_text
+from textcoop.nlp.pipeline import ThemeCoder
+
+MAX_CHARS = 5000
+
+
+@dataclass
+class SurveyReport:
+    """What a coding run did, for the screen and the issue log."""
+
+    rows: int = 0
+    coded: dict[str, int] = field(default_factory=dict)
+    empty: dict[str, int] = field(default_factory=dict)
+    nonsubstantive: dict[str, int] = field(default_factory=dict)
+    needs_review: dict[str, int] = field(default_factory=dict)
+    truncated: int = 0
+    duplicate_ids: list[str] = field(default_factory=list)
+    theme_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _prepare(text: str) -> tuple[str, bool]:
+    t = clean_text(text or "")
+    if len(t) > MAX_CHARS:
+        return t[:MAX_CHARS], True
+    return t, False
+
+
+def code_answers(
+    df: pd.DataFrame,
+    text_columns: list[str],
+    coder: ThemeCoder,
+    id_column: str | None = None,
+    review_below: float = 0.6,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[pd.DataFrame, SurveyReport]:
+    """Return ``df`` with coded columns added for each text column, and a report."""
+    themes = [lab for lab in coder.labels if lab != "other"]
+    out = df.copy()
+    rep = SurveyReport(rows=len(df))
+    if id_column:
+        ids = df[id_column].astype(str)
+        rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
+    for col in text_columns:
+        prefix = "" if len(text_columns) == 1 else f"{col}__"
+        prepared = [_prepare(str(v)) for v in df[col].tolist()]
+        rep.truncated += sum(tr for _, tr in prepared)
+        texts = [t for t, _ in prepared]
+        present = [i for i, t in enumerate(texts) if t]
+        docs = coder.code([texts[i] for i in present]) if present else []
+        n = len(df)
+        flags = {th: np.zeros(n, dtype=np.int8) for th in themes}
+        assigned = [""] * n
+        confidence = np.full(n, np.nan)
+        review = np.zeros(n, dtype=bool)
+        evidence = [""] * n
+        nonsub = np.zeros(n, dtype=bool)
+        for i, doc in zip(present, docs, strict=True):
+            labs = list(doc._.themes)
+            assigned[i] = ";".join(labs)
+            for th in labs:
+                if th in flags:
+                    flags[th][i] = 1
+            ps = np.array([doc.cats.get(th, 0.0) for th in themes])
+            chosen = np.array([th in labs for th in themes])
+            conf = float(np.prod(np.where(chosen, ps, 1.0 - ps)))
+            nonsub[i] = bool(doc._.nonsubstantive)
+            if nonsub[i]:
+                conf = 1.0
+            confidence[i] = round(conf, 4)
+            ev = {}
+            for sp in doc.spans.get("evidence", []):
+                ev.setdefault(sp.label_, []).append(sp.text)
+            evidence[i] = "; ".join(f"{k}: {', '.join(dict.fromkeys(v))}" for k, v in ev.items())
+            lang = detect_lang(doc.text, default="ru")
+            conflict = bool(ev) and labs == ["other"] and not nonsub[i]
+            review[i] = (not nonsub[i]) and (
+                conf < review_below or lang not in coder.pipelines or conflict
+            )
+            if progress:
+                progress(i, n)
+        for th in themes:
+            out[f"{prefix}{th}"] = flags[th]
+        out[f"{prefix}themes"] = assigned
+        out[f"{prefix}confidence"] = confidence
+        out[f"{prefix}needs_review"] = review.astype(np.int8)
+        out[f"{prefix}evidence"] = evidence
+        out[f"{prefix}nonsubstantive"] = nonsub.astype(np.int8)
+        rep.coded[col] = len(present)
+        rep.empty[col] = n - len(present)
+        rep.nonsubstantive[col] = int(nonsub.sum())
+        rep.needs_review[col] = int(review.sum())
+        rep.theme_counts[col] = {th: int(flags[th].sum()) for th in themes}
+    return out, rep
