@@ -43,7 +43,8 @@ demo: $(STAMP) sysdeps
 	$(TEXTCOOP) export segments --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_segments.csv
 	$(TEXTCOOP) export doc_coverage --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_coverage.csv
 	$(TEXTCOOP) survey code corpora/sample/survey_answers.csv --text-column q_barriers --text-column q_support --id-column resp_id --out $(OUT)/demo_survey_coded.xlsx
-	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document), $(OUT)/demo_survey_coded.xlsx (coded survey)"
+	$(TEXTCOOP) survey summary $(OUT)/demo_survey_coded.xlsx --by region --out $(OUT)/demo_survey_frequencies.csv
+	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document), $(OUT)/demo_survey_coded.xlsx (coded survey), $(OUT)/demo_survey_frequencies.csv (theme frequencies by region)"
 
 test: $(STAMP) sysdeps
 	$(PY) -m pytest -q

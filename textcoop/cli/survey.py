@@ -87,3 +87,110 @@ def survey_code_cmd(
         for th, n in sorted(rep.theme_counts[col].items(), key=lambda kv: -kv[1]):
             t.add_row(th, str(n), f"{n / base:.0%}")
         console.print(t)
+
+
+@survey_app.command("summary")
+@handle_errors
+def survey_summary_cmd(
+    coded: Path = typer.Argument(..., help="A table written by `textcoop survey code`."),
+    by: list[str] = typer.Option(
+        None, "--by", help="Group by this column (enterprise size, district...); repeatable."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the table (.csv or .xlsx)."),
+    codebook: Path | None = typer.Option(
+        None, "--codebook", "-c", help="Codebook whose theme ids to count."
+    ),
+) -> None:
+    """Theme frequencies: count, share of substantive answers, Wilson 95% interval, by group.
+
+    Example: textcoop survey summary coded.xlsx --by enterprise_size --out frequencies.xlsx
+    """
+    from textcoop.survey.stats import theme_frequencies
+    from textcoop.survey.tables import read_table, write_table
+    from textcoop.themes.codebook import load_codebook
+
+    cb = load_codebook(codebook)
+    df, _ = read_table(coded)
+    freq = theme_frequencies(df, cb.theme_ids, by or [])
+    if out:
+        write_table(freq, out)
+    for question, g in freq.groupby("question", sort=False):
+        t = Table(
+            title=f"{question}: share of substantive answers (denominator: n), 95% Wilson interval"
+        )
+        for col in [*(by or []), "theme", "count", "n", "share", "95% CI"]:
+            t.add_column(
+                col, justify="right" if col in ("count", "n", "share", "95% CI") else "left"
+            )
+        for r in g.sort_values(
+            [*(by or []), "share"], ascending=[True] * len(by or []) + [False]
+        ).itertuples():
+            keys = [str(getattr(r, c)) for c in (by or [])]
+            t.add_row(
+                *keys,
+                r.theme,
+                str(r.count),
+                str(r.n_substantive),
+                f"{r.share:.0%}",
+                f"{r.ci_low:.0%}-{r.ci_high:.0%}",
+            )
+        console.print(t)
+
+
+@survey_app.command("agreement")
+@handle_errors
+def survey_agreement_cmd(
+    a: Path = typer.Argument(..., help="First coding (CSV, XLSX, SAV, Parquet)."),
+    b: Path = typer.Argument(..., help="Second coding of the same answers."),
+    id_column: str = typer.Option(..., "--id-column", help="Respondent id column in both files."),
+    codes_column: str | None = typer.Option(
+        None, "--codes-column", help="One column with codes separated by ';'."
+    ),
+    codes_columns: list[str] = typer.Option(
+        None, "--codes-columns", help="Several code columns (Code 1, Code 2, ...); repeatable."
+    ),
+    levels: int = typer.Option(
+        1, "--levels", help="Levels of hierarchical codes (a->b) to compare."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Cohen's kappa per code, percent agreement, prevalence; Krippendorff's alpha with a bootstrap 95% CI.
+
+    Example: textcoop survey agreement coder1.xlsx coder2.xlsx --id-column resp_id --codes-column themes --json
+    """
+    import json
+
+    from textcoop.errors import InputError
+    from textcoop.survey.stats import agreement
+    from textcoop.survey.tables import read_table
+
+    cols = [codes_column] if codes_column else list(codes_columns or [])
+    if not cols:
+        raise InputError(
+            "say where the codes are",
+            hint="give --codes-column COL or --codes-columns COL1 --codes-columns COL2",
+        )
+    res = agreement(read_table(a)[0], read_table(b)[0], id_column, cols, levels=levels)
+    if as_json:
+        typer.echo(json.dumps(res, ensure_ascii=False))
+        return
+    t = Table(
+        title=f"{res['n']} answers coded twice: Krippendorff's alpha {res['alpha']:.3f} (95% CI {res['alpha_ci'][0]:.3f}-{res['alpha_ci'][1]:.3f})"
+    )
+    for col in ("code", "kappa", "agreement", "prevalence A", "prevalence B"):
+        t.add_column(col, justify="left" if col == "code" else "right")
+    for code, v in res["per_code"].items():
+        t.add_row(
+            code,
+            f"{v['kappa']:.2f}",
+            f"{v['percent_agreement']:.0%}",
+            f"{v['prevalence_a']:.0%}",
+            f"{v['prevalence_b']:.0%}",
+        )
+    console.print(t)
+    for side, key in (("first", "only_in_a"), ("second", "only_in_b")):
+        if res[key]:
+            console.print(
+                f"[yellow]{len(res[key])} answer(s) only in the {side} file:[/yellow] {', '.join(res[key][:20])}",
+                highlight=False,
+            )
