@@ -46,6 +46,13 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             fail(str(exc), 2 if isinstance(exc, InputError) else 1)
         except KeyboardInterrupt:
             fail("interrupted; stored documents are kept, rerun to continue", 130)
+        except Exception as exc:  # noqa: BLE001 - the CLI shows one line, never a traceback
+            if state.verbose:
+                err_console.print_exception()
+            fail(
+                f"unexpected {type(exc).__name__}: {exc} (rerun with --verbose for details and report it)",
+                1,
+            )
 
     return wrapper
 

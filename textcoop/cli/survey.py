@@ -194,3 +194,75 @@ def survey_agreement_cmd(
                 f"[yellow]{len(res[key])} answer(s) only in the {side} file:[/yellow] {', '.join(res[key][:20])}",
                 highlight=False,
             )
+
+
+@survey_app.command("review")
+@handle_errors
+def survey_review_cmd(
+    coded: Path = typer.Argument(..., help="A table written by `textcoop survey code`."),
+    text_column: list[str] = typer.Option(
+        ..., "--text-column", "-t", help="The coded text column(s); repeatable."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Review workbook (.xlsx)."),
+    codebook: Path | None = typer.Option(
+        None, "--codebook", "-c", help="Codebook of the theme columns."
+    ),
+) -> None:
+    """Write the answers that need review, least confident first, with 0/1 dropdowns per theme.
+
+    Example: textcoop survey review coded.xlsx --text-column "Что мешает кооперации?" --out review.xlsx
+    """
+    from textcoop.survey.review import review_table, write_review
+    from textcoop.survey.tables import read_table
+    from textcoop.themes.codebook import load_codebook
+
+    cb = load_codebook(codebook)
+    df, _ = read_table(coded)
+    table = review_table(df, list(text_column), cb.theme_ids)
+    write_review(table, out, cb.theme_ids)
+    console.print(
+        f"{len(table)} answers to review → {out} (least confident first; set each theme column to 1 or 0, then `textcoop survey merge`)",
+        highlight=False,
+    )
+
+
+@survey_app.command("merge")
+@handle_errors
+def survey_merge_cmd(
+    coded: Path = typer.Argument(..., help="The coded table the review was made from."),
+    review: Path = typer.Argument(..., help="The filled-in review workbook."),
+    text_column: list[str] = typer.Option(
+        ..., "--text-column", "-t", help="The coded text column(s); repeatable."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Merged table (never the inputs)."),
+    model: Path | None = typer.Option(
+        None, "--model", "-m", help="The model that coded the table (for code_source)."
+    ),
+    codebook: Path | None = typer.Option(
+        None, "--codebook", "-c", help="Codebook of the theme columns."
+    ),
+) -> None:
+    """Take the human codes back; each answer's code_source says human or model:<id>.
+
+    Example: textcoop survey merge coded.xlsx review.xlsx --text-column "Что мешает кооперации?" --out final.xlsx
+    """
+    from textcoop.errors import InputError
+    from textcoop.nlp.pipeline import ThemeCoder
+    from textcoop.survey.review import merge_review
+    from textcoop.survey.tables import read_table, write_table
+    from textcoop.themes.classify import model_id
+    from textcoop.themes.codebook import load_codebook
+
+    if out.resolve() in (coded.resolve(), review.resolve()):
+        raise InputError("--out is one of the inputs; textcoop never overwrites its inputs")
+    cb = load_codebook(codebook)
+    df, _ = read_table(coded)
+    rv, _ = read_table(review, "review")
+    merged, changed = merge_review(
+        df, rv, list(text_column), cb.theme_ids, model_id(ThemeCoder(model))
+    )
+    write_table(merged, out, cb)
+    console.print(
+        f"merged {len(rv)} reviewed answers ({changed} changed by the reviewer) → {out}",
+        highlight=False,
+    )
