@@ -67,6 +67,22 @@ def test_merge_marks_sources_and_validates(coded, tmp_path):
         s for s in final.code_source if s.startswith("model:")
     }
     assert (final.code_source != "human").any()
+    r = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "--data",
+            "corpora/train/ru_survey.jsonl",
+            "--from-survey",
+            str(out),
+            "-t",
+            "ответ",
+            "--out",
+            str(tmp_path / "m"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert f"{(final.code_source == 'human').sum()} human-coded answers" in r.output
     table["skills"] = table["skills"].astype(object)
     table.loc[0, "skills"] = "yes"
     table.to_excel(rv, sheet_name="review", index=False)

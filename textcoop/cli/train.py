@@ -35,6 +35,14 @@ def train_cmd(
         help="Folder of real program texts: sentences matching no seed become 'other' examples.",
     ),
     n_weak: int = typer.Option(1500, "--n-weak", help="How many weak negatives to sample."),
+    from_survey: list[Path] = typer.Option(
+        None,
+        "--from-survey",
+        help="Merged survey table(s): answers coded by people (code_source=human) join the training data.",
+    ),
+    text_column: list[str] = typer.Option(
+        None, "--text-column", "-t", help="Text column(s) of --from-survey tables."
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -56,8 +64,24 @@ def train_cmd(
     from textcoop.themes.train import train_model
     from textcoop.themes.train import weak_negatives as sample_weak
 
-    cb = load_codebook(codebook)
     examples = [ex for p in data for ex in read_gold(p, corpora=corpora)]
+    if from_survey:
+        from textcoop.survey.review import human_examples
+
+        for p in from_survey:
+            added = human_examples(p, list(text_column or []))
+            console.print(f"{len(added)} human-coded answers from {p.name}", highlight=False)
+            examples += added
+    cb = load_codebook(codebook)
+    labels = {lab for ex in examples for lab in ex.labels}
+    if codebook is None and not labels <= set(cb.ids):
+        from textcoop.themes.codebook import codebook_from_labels
+
+        cb = codebook_from_labels(sorted(labels))
+        console.print(
+            f"labels are not the default codebook's: training on the data's own {len(labels)} labels",
+            highlight=False,
+        )
     extra = []
     if weak_negatives:
         held_out: set[str] = set()

@@ -54,6 +54,7 @@ class ThemeClassifier:
         self.seed_weight = seed_weight
         self.char_ngrams = tuple(char_ngrams)
         self.labels_: list[str] = []
+        self.single_label_ = False
         self.thresholds_: dict[str, float] = {}
         self.word_vocab_: dict[str, int] | None = None
         self.char_vocab_: dict[str, int] | None = None
@@ -142,6 +143,9 @@ class ThemeClassifier:
         from sklearn.linear_model import LogisticRegression
 
         self.labels_ = [lab for lab in label_set if lab != OTHER]
+        # a scheme without "other" whose examples carry one label each (a user's
+        # own categories, e.g. appeal topics) is coded by the best-scoring label
+        self.single_label_ = OTHER not in label_set and all(len(ls) == 1 for ls in labels)
         y = np.array([[lab in ls for lab in self.labels_] for ls in labels], dtype=np.int8)
         self._word, self._char = self._vectorizers()
         w = self._word.fit_transform([lemma_text(d) for d in docs])
@@ -202,6 +206,8 @@ class ThemeClassifier:
         return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
     def assign(self, probs: np.ndarray) -> list[str]:
+        if self.single_label_ and len(probs):
+            return [self.labels_[int(np.argmax(probs))]]
         themes = [
             lab for j, lab in enumerate(self.labels_) if probs[j] >= self.thresholds_.get(lab, 0.5)
         ]
@@ -235,6 +241,7 @@ class ThemeClassifier:
         p.mkdir(parents=True, exist_ok=True)
         meta = {
             "labels": self.labels_,
+            "single_label": self.single_label_,
             "thresholds": self.thresholds_,
             "C": self.C,
             "seed_weight": self.seed_weight,
@@ -258,6 +265,7 @@ class ThemeClassifier:
         p = Path(path)
         meta = json.loads((p / "classifier.json").read_text(encoding="utf-8"))
         self.labels_, self.thresholds_ = meta["labels"], meta["thresholds"]
+        self.single_label_ = meta.get("single_label", False)
         self.C, self.seed_weight, self.char_ngrams = (
             meta["C"],
             meta["seed_weight"],

@@ -145,3 +145,36 @@ def merge_review(
         out.at[idx, f"{p}needs_review"] = 0
         out.at[idx, f"{p}code_source"] = "human"
     return out, changed
+
+
+def human_examples(path: str | Path, text_columns: list[str]):
+    """Training examples from a merged survey table: the answers people coded."""
+    from textcoop.extract.language import detect_lang
+    from textcoop.survey.tables import read_table
+    from textcoop.themes.data import Example
+
+    if not text_columns:
+        raise InputError("--from-survey needs --text-column to know which answers were coded")
+    df, _ = read_table(path)
+    out = []
+    for col, p in prefix_for(df, text_columns).items():
+        if f"{p}code_source" not in df.columns:
+            raise InputError(
+                f"{path} has no {p}code_source column",
+                hint="merge a review first with `textcoop survey merge`",
+            )
+        human = df[df[f"{p}code_source"] == "human"]
+        for idx, r in human.iterrows():
+            labels = [x for x in str(r[f"{p}themes"]).split(";") if x]
+            text = str(r[col]).strip()
+            if text and labels:
+                out.append(
+                    Example(
+                        f"{Path(path).stem}-{col}-{idx}",
+                        text,
+                        labels,
+                        detect_lang(text, default="ru"),
+                        "survey",
+                    )
+                )
+    return out

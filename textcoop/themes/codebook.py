@@ -273,3 +273,15 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         nonsubstantive={k: list(v or []) for k, v in (data.get("nonsubstantive") or {}).items()},
         path=str(p),
     )
+
+
+def codebook_from_labels(labels: list[str], name: str = "from-training-data") -> Codebook:
+    """A minimal codebook for a user's own label scheme, when no codebook file is given.
+
+    It has the labels as themes (no seeds, so coding rests on the classifier)
+    and is hashed like any codebook, so models still record what they code.
+    """
+    themes = [Theme(id=str(lab), name={"en": str(lab)}) for lab in sorted(set(labels), key=str)]
+    return Codebook(
+        name=name, version="1", themes=themes, description="labels taken from the training data"
+    )
