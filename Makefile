@@ -59,6 +59,7 @@ lint: $(STAMP)
 bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/evaluate_themes.py
+	$(PY) bench/bench_survey.py
 
 # the theme coder against seed matching alone and TF-IDF + logistic regression
 evaluate: $(STAMP)

@@ -35,6 +35,16 @@ def survey_code_cmd(
     review_below: float = typer.Option(
         0.6, "--review-below", help="Mark answers with confidence below this for review."
     ),
+    target_accuracy: float | None = typer.Option(
+        None,
+        "--target-accuracy",
+        help="Auto-code only answers whose calibrated accuracy reaches this (e.g. 0.9); the rest need review.",
+    ),
+    calibration: Path | None = typer.Option(
+        None,
+        "--calibration",
+        help="Labelled answers (gold JSONL/CSV) to calibrate on (default: the model's held-out survey dev split).",
+    ),
 ) -> None:
     """Add theme columns, confidence, needs_review, evidence and nonsubstantive to the table.
 
@@ -55,6 +65,36 @@ def survey_code_cmd(
     require_columns(df, list(text_column) + ([id_column] if id_column else []), file)
     cb = load_codebook(codebook)
     coder = ThemeCoder(model, codebook=cb if codebook else None)
+    if target_accuracy is not None:
+        from textcoop.survey.code import calibrate
+        from textcoop.themes.data import read_gold, split_dev
+
+        if calibration:
+            cal_examples, basis = read_gold(calibration), str(calibration)
+        else:
+            root = Path(__file__).resolve().parents[2]
+            files = [root / f for f in coder.meta["data"]["files"] if "survey" in Path(f).name]
+            pool = [ex for f in files if f.is_file() for ex in read_gold(f)]
+            cal_examples = split_dev(pool, coder.meta.get("dev_share", 0.2))[1]
+            basis = (
+                "the model's held-out dev split of survey answers ("
+                + ", ".join(f.name for f in files)
+                + ")"
+            )
+        cal = calibrate(coder, cal_examples, target_accuracy, basis)
+        review_below = cal.threshold
+        if cal.share_auto == 0:
+            console.print(
+                f"[yellow]no confidence level reaches accuracy {target_accuracy:.0%} on {cal.n} labelled answers: every answer goes to review[/yellow]",
+                highlight=False,
+            )
+        else:
+            console.print(
+                f"target accuracy {target_accuracy:.0%}: auto-coding answers with confidence ≥ {cal.threshold:.3f}; "
+                f"on {cal.n} held-out labelled answers ({cal.basis}) that coded {cal.share_auto:.0%} automatically "
+                f"with {cal.expected_accuracy:.1%} exact agreement",
+                highlight=False,
+            )
     coded, rep = code_answers(df, list(text_column), coder, id_column, review_below)
     notes = write_table(coded, out, cb)
     read_note = ", ".join(
@@ -77,6 +117,12 @@ def survey_code_cmd(
             highlight=False,
         )
     for col in text_column:
+        if target_accuracy is not None:
+            auto = rep.coded[col] - rep.needs_review[col]
+            console.print(
+                f"{col}: {auto} of {rep.coded[col]} answers auto-coded ({auto / max(1, rep.coded[col]):.0%}), {rep.needs_review[col]} to review",
+                highlight=False,
+            )
         t = Table(
             title=f"{col}: {rep.coded[col]} answers coded, {rep.empty[col]} empty, {rep.nonsubstantive[col]} non-substantive, {rep.needs_review[col]} need review"
         )

@@ -48,6 +48,64 @@ def _prepare(text: str) -> tuple[str, bool]:
     return t, False
 
 
+def answer_confidence(doc, themes: list[str]) -> float:
+    """Probability that all yes/no theme decisions of a coded Doc are right (scores taken as calibrated)."""
+    if doc._.nonsubstantive:
+        return 1.0
+    ps = np.array([doc.cats.get(th, 0.0) for th in themes])
+    chosen = np.array([th in doc._.themes for th in themes])
+    return float(np.prod(np.where(chosen, ps, 1.0 - ps)))
+
+
+@dataclass
+class Calibration:
+    """The confidence cut-off that reaches a target accuracy on held-out labelled answers."""
+
+    target: float
+    threshold: float
+    expected_accuracy: float
+    share_auto: float
+    n: int
+    basis: str
+
+
+def calibrate(coder: ThemeCoder, examples: list, target: float, basis: str) -> Calibration:
+    """Schonlau & Couper's semi-automatic coding: auto-code only answers confident enough.
+
+    On held-out labelled answers, find the lowest confidence cut-off such that
+    the answers at or above it are coded exactly right (the same set of
+    themes as the human coder) at least ``target`` of the time. Answers
+    below it go to people.
+    """
+    from textcoop.errors import InputError
+
+    if not examples:
+        raise InputError(
+            "no labelled answers to calibrate on",
+            hint="give --calibration FILE (gold JSONL/CSV of coded answers)",
+        )
+    themes = [lab for lab in coder.labels if lab != "other"]
+    docs = coder.code([ex.text for ex in examples])
+    conf = np.array([answer_confidence(d, themes) for d in docs])
+    right = np.array(
+        [set(d._.themes) == set(ex.labels) for d, ex in zip(docs, examples, strict=True)]
+    )
+    order = np.argsort(-conf, kind="stable")
+    cum_acc = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
+    ok = np.where(cum_acc >= target)[0]
+    if len(ok) == 0:
+        return Calibration(target, 1.01, float("nan"), 0.0, len(examples), basis)
+    k = int(ok.max())
+    return Calibration(
+        target,
+        float(conf[order][k]),
+        float(cum_acc[k]),
+        (k + 1) / len(examples),
+        len(examples),
+        basis,
+    )
+
+
 def code_answers(
     df: pd.DataFrame,
     text_columns: list[str],
@@ -56,7 +114,11 @@ def code_answers(
     review_below: float = 0.6,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, SurveyReport]:
-    """Return ``df`` with coded columns added for each text column, and a report."""
+    """Return ``df`` with coded columns added for each text column, and a report.
+
+    ``review_below`` is the confidence under which answers go to people (a
+    calibrated cut-off from ``calibrate`` when a target accuracy is set).
+    """
     themes = [lab for lab in coder.labels if lab != "other"]
     out = df.copy()
     rep = SurveyReport(rows=len(df))
@@ -83,12 +145,8 @@ def code_answers(
             for th in labs:
                 if th in flags:
                     flags[th][i] = 1
-            ps = np.array([doc.cats.get(th, 0.0) for th in themes])
-            chosen = np.array([th in labs for th in themes])
-            conf = float(np.prod(np.where(chosen, ps, 1.0 - ps)))
             nonsub[i] = bool(doc._.nonsubstantive)
-            if nonsub[i]:
-                conf = 1.0
+            conf = answer_confidence(doc, themes)
             confidence[i] = round(conf, 4)
             ev = {}
             for sp in doc.spans.get("evidence", []):
