@@ -151,12 +151,29 @@ def test_calibration_reaches_target_on_its_basis(coder):
     assert 0 < cal.share_auto <= 1 and cal.expected_accuracy >= 0.9 and cal.n == len(dev)
     themes = [t for t in coder.labels if t != "other"]
     docs = coder.code([ex.text for ex in dev])
-    above = [set(d._.themes) == set(ex.labels) for d, ex in zip(docs, dev, strict=True) if answer_confidence(d, themes) >= cal.threshold]
+    above = [
+        set(d._.themes) == set(ex.labels)
+        for d, ex in zip(docs, dev, strict=True)
+        if answer_confidence(d, themes) >= cal.threshold
+    ]
     assert sum(above) / len(above) >= 0.9
     assert calibrate(coder, dev, 1.01, "impossible").share_auto == 0
 
 
 def test_cli_target_accuracy_reports_share(cp1251_csv, tmp_path):
-    r = CliRunner().invoke(app, ["survey", "code", str(cp1251_csv), "-t", COL, "--out", str(tmp_path / "o.csv"), "--target-accuracy", "0.9"])
+    r = CliRunner().invoke(
+        app,
+        [
+            "survey",
+            "code",
+            str(cp1251_csv),
+            "-t",
+            COL,
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--target-accuracy",
+            "0.9",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "target accuracy 90%" in r.output and "auto-coded" in r.output and "held-out" in r.output
