@@ -177,3 +177,27 @@ def test_cli_target_accuracy_reports_share(cp1251_csv, tmp_path):
     )
     assert r.exit_code == 0, r.output
     assert "target accuracy 90%" in r.output and "auto-coded" in r.output and "held-out" in r.output
+
+
+def test_emergent_codes_too_few():
+    from textcoop.survey.emergent import emergent_codes
+
+    with pytest.raises(InputError, match="too few"):
+        emergent_codes(["погода плохая", "не знаю"])
+
+
+@pytest.mark.realdata
+def test_emergent_codes_on_real_answers(corpora, coder):
+    """Immigration answers are outside the codebook: their `other` answers fall into readable groups."""
+    from textcoop.survey.emergent import emergent_codes, other_answers
+
+    df, _ = read_table(corpora / "en-survey-gadarian" / "gadarian.csv")
+    coded, _ = code_answers(df, ["open.ended.response"], coder)
+    texts = other_answers(coded, "open.ended.response", "")
+    codes = emergent_codes(texts)
+    assert 3 <= len(codes) <= 8
+    assert sum(c.n_answers for c in codes) <= len(texts)
+    for c in codes:
+        assert len(c.terms) >= 5 and c.examples and all(ex in texts for ex in c.examples)
+    words = {w for c in codes for t in c.terms for w in t.split()}
+    assert {"job", "tax", "taxis", "border", "english"} & words

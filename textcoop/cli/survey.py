@@ -312,3 +312,50 @@ def survey_merge_cmd(
         f"merged {len(rv)} reviewed answers ({changed} changed by the reviewer) → {out}",
         highlight=False,
     )
+
+
+@survey_app.command("emergent")
+@handle_errors
+def survey_emergent_cmd(
+    coded: Path = typer.Argument(..., help="A table written by `textcoop survey code`."),
+    text_column: str = typer.Option(..., "--text-column", "-t", help="The coded text column."),
+    k: int | None = typer.Option(
+        None, "-k", help="Number of candidate codes (default: about one per 40 answers, 3-8)."
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write candidates (.csv or .xlsx)."),
+) -> None:
+    """Group the substantive answers coded `other` into candidate new codes: top terms and examples.
+
+    Example: textcoop survey emergent coded.xlsx --text-column "Что мешает кооперации?"
+    """
+    from textcoop.survey.emergent import emergent_codes, other_answers
+    from textcoop.survey.review import prefix_for
+    from textcoop.survey.tables import read_table, write_table
+
+    df, _ = read_table(coded)
+    prefix = prefix_for(df, [text_column])[text_column]
+    texts = other_answers(df, text_column, prefix)
+    codes = emergent_codes(texts, k)
+    console.print(
+        f"{len(texts)} substantive answers coded other → {len(codes)} candidate codes",
+        highlight=False,
+    )
+    for c in codes:
+        console.print(
+            f"[bold]{c.label}[/bold] ({c.n_answers} answers): {', '.join(c.terms)}", highlight=False
+        )
+        for ex in c.examples:
+            console.print(f"    « {ex[:160]} »", highlight=False, markup=False)
+    if out:
+        import pandas as pd
+
+        rows = [
+            {
+                "code": c.label,
+                "n_answers": c.n_answers,
+                "terms": ", ".join(c.terms),
+                "examples": " | ".join(c.examples),
+            }
+            for c in codes
+        ]
+        write_table(pd.DataFrame(rows), out)
