@@ -201,3 +201,25 @@ def test_emergent_codes_on_real_answers(corpora, coder):
         assert len(c.terms) >= 5 and c.examples and all(ex in texts for ex in c.examples)
     words = {w for c in codes for t in c.terms for w in t.split()}
     assert {"job", "tax", "taxis", "border", "english"} & words
+
+
+def test_xlsx_with_merged_cells_and_formulas(tmp_path, coder):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Анкета"
+    ws.append(["id", "ответ", "баллы"])
+    ws.append([1, "станки старые, денег нет", 2])
+    ws.append([2, "нет кадров", "=C2*2"])
+    ws.append([3, "не знаю", 1])
+    ws.merge_cells("B4:B5")  # a merged answer cell spanning two rows
+    ws.append([4, None, 3])
+    p = tmp_path / "survey.xlsx"
+    wb.save(p)
+    df, info = read_table(p, "Анкета")
+    assert info["sheet"] == "Анкета" and len(df) == 4
+    out, rep = code_answers(df, ["ответ"], coder, id_column="id")
+    assert out.loc[0, "finance"] == 1 and out.loc[1, "skills"] == 1
+    assert rep.empty["ответ"] == 1  # the lower half of the merged cell has no text of its own
+    assert out["баллы"].tolist() == df["баллы"].tolist()  # formulas kept as they were read
