@@ -87,66 +87,26 @@ def test_agreement_matches_independent_implementations():
     assert res["alpha_ci"][0] <= res["alpha"] <= res["alpha_ci"][1] and res["n"] == 60
 
 
+def _agree(pa, pb, *opts):
+    return CliRunner().invoke(
+        app, ["survey", "agreement", str(pa), str(pb), "--id-column", "id", *opts]
+    )
+
+
 def test_answers_in_one_file_are_listed_and_cli_json(tmp_path):
     a, b = _codings(n=20)
     b = b[b.id != "r3"]
     pa, pb = tmp_path / "a.csv", tmp_path / "b.xlsx"
     a.to_csv(pa, index=False)
     b.to_excel(pb, index=False)
-    r = CliRunner().invoke(
-        app,
-        [
-            "survey",
-            "agreement",
-            str(pa),
-            str(pb),
-            "--id-column",
-            "id",
-            "--codes-columns",
-            "c1",
-            "--json",
-        ],
-    )
+    r = _agree(pa, pb, "--codes-columns", "c1", "--json")
     assert r.exit_code == 2 and "no column 'c1'" in r.output  # the first file has one codes column
-    a2 = a.rename(columns={"codes": "c1"})
-    a2.to_csv(pa, index=False)
-    r = CliRunner().invoke(
-        app,
-        [
-            "survey",
-            "agreement",
-            str(pa),
-            str(pb),
-            "--id-column",
-            "id",
-            "--codes-columns",
-            "c1",
-            "--codes-columns",
-            "c2",
-            "--codes-columns",
-            "c3",
-            "--json",
-        ],
+    a.rename(columns={"codes": "c1"}).to_csv(pa, index=False)
+    r = _agree(
+        pa, pb, "--codes-columns", "c1", "--codes-columns", "c2", "--codes-columns", "c3", "--json"
     )
     assert r.exit_code == 2  # a.csv lacks c2/c3: named in the message
     res = agreement(a, b, "id", ["codes"], ["c1", "c2", "c3"], n_boot=50)
     assert res["only_in_a"] == ["r3"] and res["n"] == 19
-    out = json.loads(
-        CliRunner()
-        .invoke(
-            app,
-            [
-                "survey",
-                "agreement",
-                str(tmp_path / "a.csv"),
-                str(tmp_path / "a.csv"),
-                "--id-column",
-                "id",
-                "--codes-column",
-                "c1",
-                "--json",
-            ],
-        )
-        .output
-    )
+    out = json.loads(_agree(pa, pa, "--codes-column", "c1", "--json").output)
     assert {"kappa", "alpha", "alpha_ci", "n"} <= out.keys() and abs(out["alpha"] - 1.0) < 1e-12
