@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from textcoop.errors import TextcoopError
 from textcoop.nlp.lemmas import doc_lemmas
-from textcoop.nlp.seeds import SPAN_KEY
+from textcoop.nlp.seeds import SPAN_KEY, TEXT_KEY
 
 OTHER = "other"
 if not Doc.has_extension("themes"):
@@ -104,8 +104,17 @@ class ThemeClassifier:
                 f"{self.name} is not trained", hint="train a model with `textcoop train` first"
             )
         w = self._word.transform([lemma_text(d) for d in docs])
-        c = self._char.transform([d.text for d in docs])
+        c = self._fast_char().transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
         return hstack([w, c, csr_matrix(self._seed_matrix(docs))]).tocsr()
+
+    def _fast_char(self):
+        from textcoop.nlp.charfeat import CharWbTfidf
+
+        if getattr(self, "_char_fast", None) is None:
+            self._char_fast = CharWbTfidf(
+                self._char.vocabulary_, np.asarray(self._char.idf_), self.char_ngrams
+            )
+        return self._char_fast
 
     # -- learning -------------------------------------------------------
     def fit(
@@ -148,6 +157,7 @@ class ThemeClassifier:
         self.single_label_ = OTHER not in label_set and all(len(ls) == 1 for ls in labels)
         y = np.array([[lab in ls for lab in self.labels_] for ls in labels], dtype=np.int8)
         self._word, self._char = self._vectorizers()
+        self._char_fast = None
         w = self._word.fit_transform([lemma_text(d) for d in docs])
         c = self._char.fit_transform([d.text for d in docs])
         x = hstack([w, c, csr_matrix(self._seed_matrix(docs))]).tocsr()
@@ -286,6 +296,7 @@ class ThemeClassifier:
         word.vocabulary_, char.vocabulary_ = self.word_vocab_, self.char_vocab_
         word.idf_, char.idf_ = self.word_idf_, self.char_idf_
         self._word, self._char = word, char
+        self._char_fast = None
         return self
 
 

@@ -95,6 +95,15 @@ class ThemeCoder:
             lang = "en" if "en" in self.pipelines and lang != "ru" else next(iter(self.pipelines))
         return lang
 
+    @staticmethod
+    def _doc(nlp: Language, text: str) -> Doc:
+        """A tokenised Doc that carries its text (spaCy rebuilds doc.text from tokens on each access)."""
+        from textcoop.nlp.seeds import TEXT_KEY
+
+        doc = nlp.make_doc(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
     def code(self, texts: list[str], batch_size: int = 256) -> list[Doc]:
         """Coded Docs in input order (``doc.cats``, ``doc._.themes``, ``doc.spans['evidence']``)."""
         by_lang: dict[str, list[int]] = {}
@@ -102,10 +111,8 @@ class ThemeCoder:
             by_lang.setdefault(self.lang_of(t), []).append(i)
         out: list[Doc | None] = [None] * len(texts)
         for lang, idx in by_lang.items():
-            for i, doc in zip(
-                idx,
-                self.pipelines[lang].pipe((texts[i] for i in idx), batch_size=batch_size),
-                strict=True,
-            ):
+            nlp = self.pipelines[lang]
+            docs = nlp.pipe((self._doc(nlp, texts[i]) for i in idx), batch_size=batch_size)
+            for i, doc in zip(idx, docs, strict=True):
                 out[i] = doc
         return out  # type: ignore[return-value]

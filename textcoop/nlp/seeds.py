@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from textcoop.nlp.lemmas import doc_lemmas, lemma_of
 
 SPAN_KEY = "evidence"
+TEXT_KEY = "textcoop_text"
 _CYR = re.compile(r"[а-яё]")
 _LAT = re.compile(r"[a-z]")
 if not Doc.has_extension("nonsubstantive"):
@@ -134,7 +135,9 @@ class SeedMatcher:
             elif alpha[i]:
                 for theme, _ in self._fuzzy_hits(lem):
                     add(i, i + 1, theme)
-        text = doc.text
+        # doc.text is rebuilt from the tokens on every access: take the caller's text when given
+        text = doc.user_data.get(TEXT_KEY) or doc.text
+        doc.user_data[TEXT_KEY] = text
         # codebook regexes catch the slang and misspellings of short answers; on long
         # policy passages the lemma seeds carry the evidence and regexes cost ~1.5 ms each
         if self._rx and len(text) <= self.max_regex_chars:
