@@ -91,7 +91,10 @@ def ingest_cmd(
         ),
         manifest=meta,
     )
-    total = len(discover(paths)[0])
+    # walk the folders once: ingest gets the file list (and the missing paths, to record them)
+    files, missing = discover(paths)
+    total = len(files)
+    paths = [*files, *(Path(m[0]) for m in missing)]
     with open_store(store) as st:
         if state.quiet or total == 0:
             report = ingest(paths, st, opts)

@@ -78,12 +78,14 @@ def _needs_ocr(page, text: str, quality: float) -> str | None:
     if quality < GARBLED_BELOW and len(_LETTER.findall(text[:200])) >= 20:
         return "garbled_text_layer"
     if len(text) < 200 and len(_LETTER.findall(text)) < 40:
+        import pymupdf
+
         try:
             imgs = page.get_image_info()
         except Exception:  # noqa: BLE001
             imgs = []
         area = abs(page.rect) or 1.0
-        covered = sum(abs(page.rect & __import__("pymupdf").Rect(i["bbox"])) for i in imgs)
+        covered = sum(abs(page.rect & pymupdf.Rect(i["bbox"])) for i in imgs)
         if covered / area > 0.2:
             return "no_text_layer"
     return None
