@@ -96,6 +96,8 @@ def test_exit_codes_and_error_lines(tmp_path, folder):
         app, ["export", "segments", "--store", s, "--format", "xls", "--out", str(tmp_path / "x")]
     )
     assert r.exit_code == 2 and "parquet" in r.output
+    r = runner.invoke(app, ["export", "segments", "--store", s, "--format", "csv", "--out", s])
+    assert r.exit_code == 2 and "never overwrites" in r.output
 
 
 def test_code_explains_with_the_shipped_model():

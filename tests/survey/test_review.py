@@ -39,6 +39,10 @@ def test_review_workbook_has_dropdowns_least_confident_first(coded, tmp_path):
     assert "не знаю" not in set(table.answer)  # non-substantive answers are not sent to people
     ws = load_workbook(rv)["review"]
     dvs = ws.data_validations.dataValidation
+    r = CliRunner().invoke(
+        app, ["survey", "review", str(coded), "-t", "ответ", "--out", str(coded)]
+    )
+    assert r.exit_code == 2 and "never overwrites" in r.output
     assert dvs and dvs[0].formula1 == '"0,1"' and "finance" in table.columns
 
 

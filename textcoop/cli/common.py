@@ -65,3 +65,14 @@ def cell(value: Any, width: int | None = None) -> str:
         return ""
     text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return text[:width] if width else text
+
+
+def refuse_overwrite(out: Any, *inputs: Any) -> None:
+    """Inputs are never modified: refuse an output path that is one of them."""
+    from pathlib import Path
+
+    if out is not None and any(Path(out).resolve() == Path(i).resolve() for i in inputs):
+        raise InputError(
+            f"--out {out} is one of the inputs; textcoop never overwrites its inputs",
+            hint="choose another output name",
+        )

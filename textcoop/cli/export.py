@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from textcoop.cli.common import DEFAULT_STORE, console, handle_errors
+from textcoop.cli.common import DEFAULT_STORE, console, handle_errors, refuse_overwrite
 from textcoop.store import open_store
 
 
@@ -21,6 +21,7 @@ def export_cmd(
 
     Example: textcoop export segments --format parquet --out segments.parquet
     """
+    refuse_overwrite(out, store)
     with open_store(store, read_only=True) as st:
         n = st.export(table, fmt, out)
     console.print(f"{n} rows of {table} → {out}", highlight=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from textcoop.cli.common import console, handle_errors
+from textcoop.cli.common import console, handle_errors, refuse_overwrite
 
 survey_app = typer.Typer(help="Code open-ended survey answers into themes.", no_args_is_help=True)
 
@@ -50,17 +50,12 @@ def survey_code_cmd(
 
     Example: textcoop survey code answers.csv --text-column "Что мешает кооперации?" --out coded.xlsx
     """
-    from textcoop.errors import InputError
     from textcoop.nlp.pipeline import ThemeCoder
     from textcoop.survey.code import code_answers
     from textcoop.survey.tables import read_table, require_columns, write_table
     from textcoop.themes.codebook import load_codebook
 
-    if out.resolve() == file.resolve():
-        raise InputError(
-            "--out is the input file; textcoop never overwrites its inputs",
-            hint="choose another output name",
-        )
+    refuse_overwrite(out, file)
     df, info = read_table(file, sheet)
     require_columns(df, list(text_column) + ([id_column] if id_column else []), file)
     cb = load_codebook(codebook)
@@ -155,6 +150,7 @@ def survey_summary_cmd(
     from textcoop.survey.tables import read_table, write_table
     from textcoop.themes.codebook import load_codebook
 
+    refuse_overwrite(out, coded)
     cb = load_codebook(codebook)
     df, _ = read_table(coded)
     freq = theme_frequencies(df, cb.theme_ids, by or [])
@@ -262,6 +258,7 @@ def survey_review_cmd(
     from textcoop.survey.tables import read_table
     from textcoop.themes.codebook import load_codebook
 
+    refuse_overwrite(out, coded)
     cb = load_codebook(codebook)
     df, _ = read_table(coded)
     table = review_table(df, list(text_column), cb.theme_ids)
@@ -292,15 +289,13 @@ def survey_merge_cmd(
 
     Example: textcoop survey merge coded.xlsx review.xlsx --text-column "Что мешает кооперации?" --out final.xlsx
     """
-    from textcoop.errors import InputError
     from textcoop.nlp.pipeline import ThemeCoder
     from textcoop.survey.review import merge_review
     from textcoop.survey.tables import read_table, write_table
     from textcoop.themes.classify import model_id
     from textcoop.themes.codebook import load_codebook
 
-    if out.resolve() in (coded.resolve(), review.resolve()):
-        raise InputError("--out is one of the inputs; textcoop never overwrites its inputs")
+    refuse_overwrite(out, coded, review)
     cb = load_codebook(codebook)
     df, _ = read_table(coded)
     rv, _ = read_table(review, "review")
@@ -332,6 +327,7 @@ def survey_emergent_cmd(
     from textcoop.survey.review import prefix_for
     from textcoop.survey.tables import read_table, write_table
 
+    refuse_overwrite(out, coded)
     df, _ = read_table(coded)
     prefix = prefix_for(df, [text_column])[text_column]
     texts = other_answers(df, text_column, prefix)
