@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Debian packages: Tesseract (OCR, Russian and English), poppler, DejaVu fonts
-# (Cyrillic in generated PDFs). Installed only when missing.
+# (Cyrillic in generated PDFs), Chromium (the report's browser test). Installed only when missing.
 sysdeps:
 	@missing=""; \
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
@@ -28,6 +28,7 @@ sysdeps:
 	tesseract --list-langs 2>/dev/null | grep -qx eng || missing="$$missing tesseract-ocr-eng"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
