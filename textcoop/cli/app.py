@@ -14,6 +14,7 @@ from textcoop.cli.evaluate import evaluate_cmd
 from textcoop.cli.export import export_cmd
 from textcoop.cli.ingest import ingest_cmd
 from textcoop.cli.meta import meta_app
+from textcoop.cli.report import report_cmd
 from textcoop.cli.show import show_cmd
 from textcoop.cli.status import status_cmd
 from textcoop.cli.survey import survey_app
@@ -59,6 +60,7 @@ app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
 app.command("classify")(classify_cmd)
 app.command("code")(code_cmd)
+app.command("report")(report_cmd)
 
 
 def main() -> None:
