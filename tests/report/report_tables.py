@@ -8,6 +8,12 @@ names) to check escaping.
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -224,3 +230,17 @@ def hand_built_data() -> ReportData:
     data.missing = {}
     _ = Missing  # the type of data.missing values
     return data
+
+
+@functools.cache
+def rendered_report(lang: str = "ru", full: bool = True):
+    """The hand-built report rendered once per test process (charts are the slow part)."""
+    from textcoop.report import render
+
+    data = hand_built_data()
+    if not full:
+        data.gaps = data.compare = data.topics = None
+    tmp = Path(tempfile.mkdtemp(prefix=f"textcoop-report-{lang}-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    res = render(data, tmp / "report.html", lang=lang)
+    return res, res.path.read_text(encoding="utf-8")

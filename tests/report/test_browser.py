@@ -189,14 +189,10 @@ def _need_chromium() -> None:
 
 
 @pytest.fixture(scope="module")
-def full_report(tmp_path_factory):
-    from report_tables import hand_built_data
+def full_report():
+    from report_tables import rendered_report
 
-    from textcoop.report import render
-
-    out = tmp_path_factory.mktemp("browser") / "report.html"
-    render(hand_built_data(), out, lang="ru")
-    return out
+    return rendered_report("ru")[0].path
 
 
 @pytest.mark.slow

@@ -31,7 +31,7 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-DPI = 200
+DPI = 150
 PALETTE = ("#1f5f8b", "#d9822b", "#3a8a52", "#8e44ad", "#b03a2e", "#566573")
 
 
@@ -84,7 +84,10 @@ class ChartWriter:
                 svg_path = self.out_dir / f"{chart_id}.svg"
                 svg_path.write_text(svg, encoding="utf-8")
                 png_path = self.out_dir / f"{chart_id}.png"
-                fig.savefig(png_path, format="png", dpi=DPI, bbox_inches="tight")
+                bbox = fig.get_tightbbox().padded(
+                    0.1
+                )  # the SVG's bounds, without another layout pass
+                fig.savefig(png_path, format="png", dpi=DPI, bbox_inches=bbox)
                 files = [svg_path, png_path]
         chart = Chart(chart_id, title, inline_svg(svg, chart_id, title), files)
         self.charts.append(chart)

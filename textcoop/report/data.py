@@ -251,9 +251,16 @@ def _jsonable(obj: Any, drop: tuple[str, ...] = ()) -> Any:
     return obj if isinstance(obj, str | int | float | bool | type(None)) else str(obj)
 
 
+def default_model_dir() -> Path:
+    """As textcoop.nlp.pipeline.default_model_dir, without importing spaCy (only meta.json is read)."""
+    import os
+
+    env = os.environ.get("TEXTCOOP_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+
+
 def _method(data: ReportData, codebook, model_dir: Path | None, surveys: list[Path]) -> None:
     from textcoop import __version__
-    from textcoop.nlp.pipeline import default_model_dir
 
     m = data.method
     m["textcoop"] = __version__

@@ -90,7 +90,7 @@ def figure(chart: Chart, caption: str = "") -> str:
     return f'<figure id="fig-{escape(chart.id)}">{chart.svg}<figcaption>{cap}</figcaption></figure>'
 
 
-def missing_block(items, t: Callable[[str], str]) -> str:
+def missing_block(items, t) -> str:
     """What is missing and the command that produces it."""
     out = []
     for m in items:

@@ -84,6 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Самые характерные фрагменты по темам",
         "en": "Strongest passages per theme",
     },
+    "more_passages": {"ru": "Ещё фрагменты", "en": "More passages"},
     "no_coverage": {
         "ru": "Документы ещё не классифицированы по темам.",
         "en": "The documents have not been coded into themes yet.",
@@ -210,6 +211,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "doc_types": {"ru": "Типы документов", "en": "Document types"},
 }
 
+# What a section lacks (data.py writes these in English for the terminal; the report translates).
+MISSING_RU = {
+    "no documents in the store": "в хранилище нет документов",
+    "the documents have not been coded into themes": "документы ещё не классифицированы по темам",
+    "no coded survey given (--survey)": "не указан закодированный опрос (--survey)",
+    "needs coded documents": "нужны документы, классифицированные по темам",
+    "demand needs a coded survey (--survey)": "для спроса нужен закодированный опрос (--survey)",
+    "this textcoop has no gaps module (textcoop.gaps)": "в этой версии textcoop нет модуля разрывов (textcoop.gaps)",
+    "this textcoop has no topic module (textcoop.topics)": "в этой версии textcoop нет тематической модели (textcoop.topics)",
+    "no topic model has been fitted on this store": "тематическая модель для этого хранилища ещё не построена",
+}
+
 DOC_TYPE_NAMES = {
     "program": {"ru": "программа", "en": "program"},
     "strategy": {"ru": "стратегия", "en": "strategy"},
@@ -245,6 +258,10 @@ class Text:
                     name = th.name or {}
                     return name.get(self.lang) or next(iter(name.values()), theme_id)
         return str(theme_id)
+
+    def message(self, text: str) -> str:
+        """A 'missing' message in the report language (unknown messages stay as they are)."""
+        return MISSING_RU.get(text, text) if self.lang == "ru" else text
 
     def doc_type(self, value: object) -> str:
         names = DOC_TYPE_NAMES.get(str(value))

@@ -165,9 +165,21 @@ def coverage_section(
             if ps.empty:
                 continue
             parts.append(f"<h4>{esc(t.theme(theme))}</h4>")
-            for r in ps.itertuples():
-                extra = f"{_region(r.region)} · {t('col_score').lower()} {r.score:.2f}"
-                parts.append(passage(r.title, r.page, r.section, r.text, extra))
+            shown = [
+                passage(
+                    r.title,
+                    r.page,
+                    r.section,
+                    r.text,
+                    f"{_region(r.region)} · {t('col_score').lower()} {r.score:.2f}",
+                )
+                for r in ps.itertuples()
+            ]
+            parts.append(shown[0])
+            if len(shown) > 1:
+                parts.append(
+                    f"<details><summary>{esc(t('more_passages'))} ({len(shown) - 1})</summary>{''.join(shown[1:])}</details>"
+                )
     sec.body = "".join(parts)
     return sec
 
