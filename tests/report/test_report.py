@@ -143,7 +143,7 @@ def test_store_without_classification_and_a_survey(ingested, tmp_path):
     res = build_report(ingested, tmp_path / "r.html", surveys=[survey], lang="ru")
     html = res.path.read_text(encoding="utf-8")
     assert f"textcoop classify --store {ingested.path}" in section(html, "coverage")
-    assert "документы ещё не классифицированы по темам" in section(html, "coverage")
+    assert "</strong> документы ещё не классифицированы по темам" in section(html, "coverage")
     assert "textcoop classify" in section(html, "gaps")
     ov = section(html, "overview")
     assert 'id="fig-docs_by_region"' in ov and "Заозёрская область" in ov

@@ -141,9 +141,11 @@ def build_sections(t: Text, w: ChartWriter, data: ReportData, codebook) -> list[
     """Every section, in reading order, from collected tables."""
     ids = codebook.theme_ids
     miss, err = data.missing.get, data.errors.get
+    docs = data.documents
+    coded = docs[docs["doc_id"].isin(data.classified)] if data.classified else docs
     return [
         overview_section(t, w, data.documents, data.problems, miss("overview", [])),
-        coverage_section(t, w, data.documents, data.coverage, data.passages, ids, miss("coverage", [])),
+        coverage_section(t, w, coded, data.coverage, data.passages, ids, miss("coverage", [])),
         gaps_section(t, w, data.gaps, ids, miss("gaps", []), err("gaps")),
         omissions_section(t, data.gaps, data.compare, miss("gaps", [])),
         topics_section(t, w, data.topics, data.documents, miss("topics", []), err("topics")),

@@ -151,13 +151,16 @@ def heatmap(
     col_wrap: int = 18,
 ) -> Chart:
     """A rows × columns heatmap with every cell annotated (coverage, prevalence, similarity, gaps)."""
-    rows = [wrap(r, row_wrap) for r in matrix.index.astype(str)]
-    cols = [wrap(c, col_wrap) for c in matrix.columns.astype(str)]
     values = matrix.to_numpy(dtype=float)
     n_r, n_c = values.shape
+    rotate = n_c > 4  # slanted column labels need no more width than the cell
+    rows = [wrap(r, row_wrap) for r in matrix.index.astype(str)]
+    cols = [wrap(c, max(col_wrap, 30) if rotate else col_wrap) for c in matrix.columns.astype(str)]
     col_lines = _n_lines(cols)
-    width = 1.6 + 0.075 * _max_chars(rows) + max(0.62, 0.1 * _max_chars(cols) * 0.75) * n_c
-    height = 1.0 + 0.16 * col_lines + 0.3 * n_r * (1 + 0.2 * (_n_lines(rows) - 1))
+    col_w = 0.55 if rotate else max(0.62, 0.075 * _max_chars(cols))
+    width = 1.6 + 0.075 * _max_chars(rows) + col_w * n_c
+    label_h = 0.075 * _max_chars(cols) * 0.6 + 0.12 * col_lines if rotate else 0.16 * col_lines
+    height = 1.0 + label_h + 0.3 * n_r * (1 + 0.2 * (_n_lines(rows) - 1))
     fig = w.figure(min(width, 22), min(height, 40))
     ax = fig.add_subplot()
     finite = values[np.isfinite(values)]
@@ -171,7 +174,8 @@ def heatmap(
     for s in ax.spines.values():
         s.set_visible(False)
     lo = vmin if vmin is not None else float(finite.min()) if finite.size else 0.0
-    for i in range(n_r):
+    annotate = n_c <= 25 and n_r * n_c <= 800  # beyond that the colour has to speak
+    for i in range(n_r if annotate else 0):
         for j in range(n_c):
             v = values[i, j]
             if not np.isfinite(v):

@@ -46,6 +46,7 @@ class ReportData:
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     passages: pd.DataFrame = field(default_factory=pd.DataFrame)
     model_ids: list[str] = field(default_factory=list)
+    classified: list[str] = field(default_factory=list)  # doc ids with coded segments
     survey: dict[str, pd.DataFrame] = field(default_factory=dict)  # file name -> frequencies
     survey_by: str | None = None
     agreement: dict[str, dict] = field(default_factory=dict)  # question -> agreement()
@@ -94,6 +95,9 @@ def _store_tables(store, data: ReportData) -> None:
             "SELECT DISTINCT model_id FROM doc_coverage ORDER BY 1"
         ).fetchall()
     ]
+    data.classified = [
+        r[0] for r in store.con.execute("SELECT DISTINCT doc_id FROM segment_themes").fetchall()
+    ]
     data.passages = top_passages(store)
 
 
@@ -117,7 +121,7 @@ def top_passages(store, per_theme: int = 3) -> pd.DataFrame:
                     "theme": theme,
                     "score": float(scores.get(theme, 0.0)),
                     "doc_id": r.doc_id,
-                    "title": r.title or r.file_name,
+                    "title": r.title if isinstance(r.title, str) and r.title else r.file_name,
                     "region": r.region,
                     "page": int(r.page_no),
                     "section": " › ".join(list(r.section)[-2:]) if r.section is not None else "",

@@ -53,6 +53,15 @@ def pct(value: Any, digits: int = 0) -> str:
     return "–" if math.isnan(v) else f"{v:.{digits}%}"
 
 
+def spct(value: Any) -> str:
+    """A signed percentage (gaps): +12%, −5%, or an en dash when missing."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(v) else f"{v:+.0%}"
+
+
 def interval(lo: Any, hi: Any) -> str:
     return f"{pct(lo)}–{pct(hi)}" if pct(lo) != "–" and pct(hi) != "–" else "–"
 
@@ -100,7 +109,7 @@ def missing_block(items, t) -> str:
             else ""
         )
         out.append(
-            f'<div class="missing"><strong>{esc(t("missing"))}:</strong> {esc(m.message)}{cmd}</div>'
+            f'<div class="missing"><strong>{esc(t("missing"))}:</strong> {esc(t.message(m.message))}{cmd}</div>'
         )
     return "".join(out)
 

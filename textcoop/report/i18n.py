@@ -32,7 +32,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "n_ocr": {"ru": "страниц распознано (OCR)", "en": "pages OCR'd"},
     "n_needs_ocr": {"ru": "страниц без текста (нужен OCR)", "en": "pages without text (need OCR)"},
     "docs_by_region": {"ru": "Документы по регионам", "en": "Documents by region"},
-    "docs_by_year": {"ru": "Документы по годам", "en": "Documents by year"},
+    "docs_by_year": {
+        "ru": "Документы по годам (первый год периода)",
+        "en": "Documents by year (first year of the period)",
+    },
     "docs_by_type": {"ru": "Документы по типам", "en": "Documents by type"},
     "documents": {"ru": "Документы", "en": "Documents"},
     "n_docs_axis": {"ru": "Число документов", "en": "Number of documents"},

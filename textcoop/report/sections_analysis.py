@@ -22,6 +22,7 @@ from textcoop.report.html import (
     missing_block,
     passage,
     pct,
+    spct,
     table,
 )
 from textcoop.report.i18n import Text
@@ -119,8 +120,8 @@ def gaps_section(
         parts.append(f"<p class=note>{esc(t('no_gaps'))}</p>")
     for r in top.itertuples():
         head = (
-            f"<h4>{esc(r.group)}: {esc(t.theme(r.theme))} — {esc(t('gap'))} {esc(f'{r.gap:+.0%}')} "
-            f"<span class=note>(95% CI {esc(f'{r.gap_lo:+.0%}')}…{esc(f'{r.gap_hi:+.0%}')}; "
+            f"<h4>{esc(r.group)}: {esc(t.theme(r.theme))} — {esc(t('gap'))} {spct(r.gap)} "
+            f"<span class=note>(95% CI {spct(r.gap_lo)}…{spct(r.gap_hi)}; "
             f"{esc(t('demand'))} {pct(r.demand)} {interval(r.demand_lo, r.demand_hi)}; "
             f"{esc(t('supply'))} {pct(r.supply)} {interval(r.supply_lo, r.supply_hi)})</span></h4>"
         )

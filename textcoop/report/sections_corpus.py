@@ -14,7 +14,7 @@ from textcoop.report.charts import ChartWriter
 from textcoop.report.html import Section, esc, figure, interval, missing_block, passage, pct, table
 from textcoop.report.i18n import Text
 
-MAX_MATRIX_COLS = 12
+MAX_MATRIX_COLS = 25  # more regions than this: regions become the rows
 
 
 def _region(value: object) -> str:
@@ -23,6 +23,18 @@ def _region(value: object) -> str:
         if value is None or (isinstance(value, float) and pd.isna(value)) or value == ""
         else str(value)
     )
+
+
+def _title(r) -> str:
+    return r.title if isinstance(r.title, str) and r.title else r.file_name
+
+
+def first_year(value: object) -> str:
+    """The first year a period names ("2018-2020" -> "2018", "-2035" -> "2035"); "—" when none."""
+    import re
+
+    m = re.search(r"(1[89]|20)\d\d", str(value or ""))
+    return m.group(0) if m else "—"
 
 
 def kpis(items: list[tuple[object, str]]) -> str:
@@ -60,7 +72,12 @@ def overview_section(
         ("docs_by_year", "year", "docs_by_year"),
         ("docs_by_type", "doc_type", "docs_by_type"),
     ):
-        values = docs[col].map(t.doc_type) if col == "doc_type" else docs[col].map(_region)
+        if col == "doc_type":
+            values = docs[col].map(t.doc_type)
+        elif col == "year":
+            values = docs[col].map(first_year)
+        else:
+            values = docs[col].map(_region)
         counts = values.value_counts()
         if col == "year":
             counts = counts.sort_index(ascending=False)
@@ -68,7 +85,7 @@ def overview_section(
         sec.charts.append(ch)
         parts.append(figure(ch, t(key)))
     rows = [
-        (r.title or r.file_name, r.region_label, r.year, t.doc_type(r.doc_type), r.n_pages)
+        (_title(r), r.region_label, r.year, t.doc_type(r.doc_type), r.n_pages)
         for r in docs.sort_values(["region_label", "title"], na_position="last").itertuples()
     ]
     parts.append(f"<details><summary>{esc(t('documents'))} ({len(rows)})</summary>")
@@ -96,7 +113,7 @@ def overview_section(
         parts.append(
             table(
                 [
-                    (r.title or r.file_name, r.file_name, r.n_pages, r.n_ocr_pages, r.n_needs_ocr)
+                    (_title(r), r.file_name, r.n_pages, r.n_ocr_pages, r.n_needs_ocr)
                     for r in ocr.itertuples()
                 ],
                 [
@@ -133,9 +150,11 @@ def overview_section(
 def coverage_matrix(
     documents: pd.DataFrame, coverage: pd.DataFrame, theme_ids: list[str]
 ) -> pd.DataFrame:
-    """themes × regions: mean share of the region's coded documents' text (absent theme = 0)."""
-    coded = documents[documents["doc_id"].isin(coverage["doc_id"]) | (documents["n_segments"] > 0)]
-    regions = coded.assign(region=coded["region"].map(_region))[["doc_id", "region"]]
+    """themes × regions: mean share of the documents' text per region (absent theme = 0).
+
+    ``documents`` are the coded documents (a document coded with no theme still counts).
+    """
+    regions = documents.assign(region=documents["region"].map(_region))[["doc_id", "region"]]
     shares = coverage.pivot_table(index="doc_id", columns="theme", values="share", aggfunc="sum")
     shares = shares.reindex(index=regions["doc_id"], columns=theme_ids).fillna(0.0)
     shares["region"] = regions.set_index("doc_id")["region"]
@@ -149,7 +168,7 @@ def coverage_section(
     """Heatmap of theme coverage (theme × region) with the strongest passage of each theme."""
     sec = Section("coverage", t("sec_coverage"), "")
     if coverage.empty:
-        sec.body = f"<p>{esc(t('no_coverage'))}</p>" + missing_block(missing, t)
+        sec.body = missing_block(missing, t) or f"<p>{esc(t('no_coverage'))}</p>"
         return sec
     m = coverage_matrix(documents, coverage, theme_ids)
     m.index = [t.theme(x) for x in m.index]
@@ -284,7 +303,7 @@ def survey_section(
             f"<p>{esc(question)}: {esc(t('alpha'))} = {a['alpha']:.3f} "
             f"(95% CI {a['alpha_ci'][0]:.3f}–{a['alpha_ci'][1]:.3f}), n = {a['n']}</p>"
         )
-        rows = [(c, f"{v['kappa']:.3f}", pct(v["percent_agreement"]), pct(v["prevalence_a"]), pct(v["prevalence_b"]))
+        rows = [(t.theme(c), f"{v['kappa']:.3f}", pct(v["percent_agreement"]), pct(v["prevalence_a"]), pct(v["prevalence_b"]))
                 for c, v in a["per_code"].items()]  # fmt: skip
         parts.append(
             table(
