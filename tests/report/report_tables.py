@@ -226,7 +226,7 @@ def hand_built_data() -> ReportData:
         "surveys": [{"file": "coded.xlsx", "sha256": "e" * 64}],
         "gaps": {"n_boot": 1000, "seed": 0},
     }  # fmt: skip
-    data.notes.append("hand-built")
+    data.notes.append("hand-built note from the gaps module")
     data.missing = {}
     _ = Missing  # the type of data.missing values
     return data

@@ -38,6 +38,7 @@ def test_every_section_from_hand_built_tables(rendered):
         assert 'class="missing' not in body, (sid, body[:300])
     gaps = section(html, "gaps")
     assert 'id="fig-demand_supply"' in gaps and 'id="fig-gap_heatmap"' in gaps
+    assert "hand-built note from the gaps module" in gaps
     assert "нужна субсидия на станки &lt;img src=x&gt;" in gaps  # a survey answer as evidence
     assert "Программа" in gaps and "p. 4" in gaps  # a passage with its document and page
     assert "0.35" in section(html, "omissions")  # p_missed, the omission's confidence
@@ -205,6 +206,7 @@ def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, 
     res = build_report(object.__new__(_FakeStore), tmp_path / "r.html", surveys=[survey], lang="ru")
     html = res.path.read_text(encoding="utf-8")
     assert calls == {"gaps": ([str(survey)], "region", "region"), "compare": "region"}
+    assert "gaps note" in section(html, "gaps") and "compare note" in section(html, "gaps")
     assert 'id="fig-demand_supply"' in section(html, "gaps")
     assert 'id="fig-region_similarity"' in section(html, "similarity")
     assert "textcoop topics" in section(html, "topics")  # topic_tables returned None
@@ -245,3 +247,39 @@ def test_default_model_dir_matches_the_pipelines():
     from textcoop.report.data import default_model_dir as report_default
 
     assert report_default() == default_model_dir()
+
+
+def test_a_missing_analysis_module_names_the_command(monkeypatch):
+    import textcoop.report.data as data_mod
+
+    hb = hand_built_data()
+    monkeypatch.setitem(sys.modules, "textcoop.gaps", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "textcoop.topics", None)
+    data = data_mod.ReportData(store_path="s.duckdb", documents=hb.documents, coverage=hb.coverage)
+    data_mod._gaps_tables(data, None, [], load_codebook(), "region")
+    data_mod._topic_tables(data, None)
+    assert data.gaps is None and data.compare is None and data.topics is None
+    assert data.missing["gaps"][0].command == "textcoop gaps --store s.duckdb --survey coded.xlsx"
+    assert data.missing["similarity"][0].command == "textcoop compare --store s.duckdb"
+    assert data.missing["topics"][0].command == "textcoop topics --store s.duckdb"
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_report_of_real_regional_programs(corpora, tmp_path):
+    """A few real ru-programs texts: ingest, classify, report; Russian labels and titles present."""
+    from textcoop.nlp.pipeline import ThemeCoder
+    from textcoop.store import open_store
+    from textcoop.store.ingest import IngestOptions, ingest
+    from textcoop.themes.classify import classify_store
+
+    texts = sorted((corpora / "ru-programs/texts").glob("*.txt"))[:6]
+    with open_store(tmp_path / "ru.duckdb") as st:
+        ingest(texts, st, IngestOptions(workers=1, timeout=120))
+        classify_store(st, ThemeCoder())
+        res = build_report(st, tmp_path / "report.html", lang="ru")
+    html = res.path.read_text(encoding="utf-8")
+    cov = section(html, "coverage")
+    assert 'id="fig-coverage_heatmap"' in cov and "<blockquote" in cov
+    assert "Документы по регионам" in section(html, "overview")
+    assert {p.name for p in res.charts} >= {"coverage_heatmap.svg", "coverage_heatmap.png"}

@@ -146,7 +146,7 @@ def build_sections(t: Text, w: ChartWriter, data: ReportData, codebook) -> list[
     return [
         overview_section(t, w, data.documents, data.problems, miss("overview", [])),
         coverage_section(t, w, coded, data.coverage, data.passages, ids, miss("coverage", [])),
-        gaps_section(t, w, data.gaps, ids, miss("gaps", []), err("gaps")),
+        gaps_section(t, w, data.gaps, ids, miss("gaps", []), err("gaps"), data.notes),
         omissions_section(t, data.gaps, data.compare, miss("gaps", [])),
         topics_section(t, w, data.topics, data.documents, miss("topics", []), err("topics")),
         similarity_section(t, w, data.compare, miss("similarity", []), err("similarity")),

@@ -30,6 +30,7 @@ from textcoop.report.i18n import Text
 MAX_PANELS = 6
 TOP_GAPS = 3
 N_EVIDENCE = 3
+MAX_ROWS = 30  # longest tables (omissions, peer gaps), most confident first
 
 
 def _get(tables: dict | None, name: str) -> pd.DataFrame:
@@ -54,11 +55,14 @@ def _ordered_themes(df: pd.DataFrame, theme_ids: list[str]) -> list[str]:
 
 
 def gaps_section(
-    t: Text, w: ChartWriter, gaps: dict | None, theme_ids: list[str], missing=(), error=None
-) -> Section:
+    t: Text, w: ChartWriter, gaps: dict | None, theme_ids: list[str], missing=(), error=None,
+    notes: list[str] = (),
+) -> Section:  # fmt: skip
     """Demand vs supply per theme and region, the gap heatmap, the top gaps with their evidence."""
     sec = Section("gaps", t("sec_gaps"), "")
     parts = _header(sec, missing, error, t)
+    if notes:
+        parts.append("<ul class=note>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
     g = _get(gaps, "gaps")
     if g.empty:
         sec.body = "".join(parts)
@@ -165,7 +169,7 @@ def omissions_section(t: Text, gaps: dict | None, compare: dict | None, missing=
         rows = [
             (r.group, t.theme(r.theme), f"{r.p_missed:.2f}",
              f"{clip(r.near_miss_text, 260)} ({r.near_miss_doc_id}, p. {r.near_miss_page}; {r.near_miss_score:.2f})")
-            for r in om.sort_values("p_missed", ascending=False).itertuples()
+            for r in om.sort_values("p_missed", ascending=False).head(MAX_ROWS).itertuples()
         ]  # fmt: skip
         parts.append(
             table(
@@ -177,7 +181,7 @@ def omissions_section(t: Text, gaps: dict | None, compare: dict | None, missing=
     if len(peers):
         parts.append(f"<h3>{esc(t('peer_gaps'))}</h3>")
         rows = [(r.group, t.theme(r.theme), pct(r.peer_share), r.n_peers)
-                for r in peers.sort_values("peer_share", ascending=False).itertuples()]  # fmt: skip
+                for r in peers.sort_values("peer_share", ascending=False).head(MAX_ROWS).itertuples()]  # fmt: skip
         parts.append(
             table(
                 rows,
