@@ -261,7 +261,7 @@ def test_a_missing_analysis_module_names_the_command(monkeypatch):
     assert data.gaps is None and data.compare is None and data.topics is None
     assert data.missing["gaps"][0].command == "textcoop gaps --store s.duckdb --survey coded.xlsx"
     assert data.missing["similarity"][0].command == "textcoop compare --store s.duckdb"
-    assert data.missing["topics"][0].command == "textcoop topics --store s.duckdb"
+    assert data.missing["topics"][0].command == "textcoop topics fit --store s.duckdb"
 
 
 @pytest.mark.realdata
@@ -283,3 +283,23 @@ def test_report_of_real_regional_programs(corpora, tmp_path):
     assert 'id="fig-coverage_heatmap"' in cov and "<blockquote" in cov
     assert "Документы по регионам" in section(html, "overview")
     assert {p.name for p in res.charts} >= {"coverage_heatmap.svg", "coverage_heatmap.png"}
+
+
+def test_cli_report_migrates_an_older_store(tmp_path):
+    """A store from an older textcoop is migrated on open rather than refused as read-only."""
+    import duckdb
+
+    from textcoop.store import open_store
+
+    s = tmp_path / "old.duckdb"
+    with open_store(s):
+        pass
+    con = duckdb.connect(str(s))
+    con.execute("DROP TABLE segment_themes")
+    con.execute("DROP TABLE doc_coverage")
+    con.execute("DELETE FROM schema_info WHERE version > 1")
+    con.close()
+    r = runner.invoke(app, ["report", "--store", str(s), "--out", str(tmp_path / "r.html")])
+    assert r.exit_code == 0, r.output
+    with open_store(s, read_only=True) as st:
+        assert st.status()["classified_segments"] == 0

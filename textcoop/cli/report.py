@@ -49,7 +49,6 @@ def report_cmd(
     from textcoop.errors import InputError
     from textcoop.report import build_report
     from textcoop.report.i18n import check_lang
-    from textcoop.store import open_store
     from textcoop.themes.codebook import load_codebook
 
     check_lang(lang)
@@ -71,11 +70,14 @@ def report_cmd(
     if second_coding and not id_column:
         raise InputError("--second-coding needs --id-column to match answers")
     cb = load_codebook(codebook)
-    with open_store(store, read_only=True) as st:
+    st = _open_for_reading(store)
+    try:
         res = build_report(
             st, out, surveys, lang=lang, codebook=cb, model_dir=model, title=title,
             second_coding=second_coding, id_column=id_column, region_column=region_column,
         )  # fmt: skip
+    finally:
+        st.close()
     for section, items in res.missing.items():
         for m in items:
             how = f" → {m.command}" if m.command else ""
@@ -87,3 +89,16 @@ def report_cmd(
             f"{len(res.charts) // 2} charts (SVG and PNG) → {res.charts[0].parent}", highlight=False
         )
     console.print(f"report → {res.path}", highlight=False)
+
+
+def _open_for_reading(path: str):
+    """Open the store read-only; an older store is opened once for writing so its migrations apply."""
+    from textcoop.errors import StoreError
+    from textcoop.store.store import Store
+
+    try:
+        return Store(path, read_only=True)
+    except StoreError as exc:
+        if "migration" not in str(exc):
+            raise
+        return Store(path)

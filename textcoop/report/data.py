@@ -22,7 +22,7 @@ import pandas as pd
 from textcoop.errors import TextcoopError
 
 # The commands that produce what a section needs (named here once, shown to the user).
-TOPICS_CMD = "textcoop topics --store {store}"
+TOPICS_CMD = "textcoop topics fit --store {store}"
 GAPS_CMD = "textcoop gaps --store {store} --survey coded.xlsx"
 COMPARE_CMD = "textcoop compare --store {store}"
 
