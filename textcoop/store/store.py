@@ -71,7 +71,11 @@ class Store:
                 f"{self.path} is not a textcoop store (DuckDB could not open it: {exc})",
                 hint="point --store at a .duckdb file made by textcoop, or a new path",
             ) from exc
-        self._migrate()
+        try:
+            self._migrate()
+        except Exception:
+            self.con.close()  # a refused store must not keep DuckDB's file open in this process
+            raise
 
     # -- schema ---------------------------------------------------------
     def _version(self) -> int:
