@@ -107,9 +107,11 @@ def method_section(t: Text, data: ReportData, codebook) -> Section:
             data.topics["runs"].to_json(orient="records", date_format="iso")
         )
     parts.append(f"<h3>{esc(t('parameters'))}</h3>")
-    parts.append(
-        f"<pre>{esc(json.dumps(params, ensure_ascii=False, indent=1, default=str)) if params else '–'}</pre>"
-    )
+    for name, value in params.items():
+        blob = esc(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+        parts.append(f"<details><summary>{esc(name)}</summary><pre>{blob}</pre></details>")
+    if not params:
+        parts.append("<p class=note>–</p>")
     parts.append(f"<h3>{esc(t('inputs'))}</h3>")
     store = m.get("store", {})
     parts.append(

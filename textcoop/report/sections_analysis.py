@@ -126,8 +126,8 @@ def gaps_section(
         head = (
             f"<h4>{esc(r.group)}: {esc(t.theme(r.theme))} — {esc(t('gap'))} {spct(r.gap)} "
             f"<span class=note>(95% CI {spct(r.gap_lo)}…{spct(r.gap_hi)}; "
-            f"{esc(t('demand'))} {pct(r.demand)} {interval(r.demand_lo, r.demand_hi)}; "
-            f"{esc(t('supply'))} {pct(r.supply)} {interval(r.supply_lo, r.supply_hi)})</span></h4>"
+            f"{esc(t('demand'))} {pct(r.demand)} ({interval(r.demand_lo, r.demand_hi)}); "
+            f"{esc(t('supply'))} {pct(r.supply)} ({interval(r.supply_lo, r.supply_hi)}))</span></h4>"
         )
         ps = (
             _select(ev_s, r.group, r.theme).sort_values("score", ascending=False).head(N_EVIDENCE)
