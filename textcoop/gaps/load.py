@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +54,18 @@ def as_store(store):
     return Store(p, read_only=True), True
 
 
+@lru_cache(maxsize=4)
+def _codebook(path: str | None) -> Codebook:
+    return load_codebook(path)
+
+
 def theme_ids(codebook: Codebook | str | Path | None) -> tuple[list[str], dict[str, str]]:
     """Substantive theme ids of a codebook and their English (else first) names."""
-    cb = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+    cb = (
+        codebook
+        if isinstance(codebook, Codebook)
+        else _codebook(str(codebook) if codebook else None)
+    )
     names = {t.id: t.name.get("en") or next(iter(t.name.values()), t.id) for t in cb.themes}
     return cb.theme_ids, names
 

@@ -26,6 +26,7 @@ those not coded t: what to read to check the omission by hand.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from textcoop.gaps.load import theme_recall
@@ -40,13 +41,32 @@ def p_missed(recall: float, support: int, m: float, prior: float, n_docs: int) -
     return 1 - ((1 - prior) / (1 - prior + prior * q)) ** n_docs
 
 
-def near_misses(segs: pd.DataFrame, theme: str, k: int = NEAR_MISSES) -> pd.DataFrame:
-    """The k highest-scoring passages for ``theme`` among those not coded with it (no headings)."""
-    s = segs[(segs["kind"] != "heading") & ~segs["themes"].apply(lambda ts: theme in ts)]
-    if s.empty:
-        return s.assign(score=[])
-    score = s["scores"].apply(lambda d: float(d.get(theme, 0.0)))
-    return s.assign(score=score).nlargest(k, "score")
+def score_arrays(
+    segs: pd.DataFrame, themes: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Non-heading segments, their scores (segments × themes) and assigned-theme mask."""
+    s = segs[segs["kind"] != "heading"].reset_index(drop=True)
+    scores = np.array([[float(d.get(t, 0.0)) for t in themes] for d in s["scores"]]).reshape(
+        len(s), len(themes)
+    )
+    assigned = np.array([[t in ts for t in themes] for ts in s["themes"]], dtype=bool).reshape(
+        len(s), len(themes)
+    )
+    return s, scores, assigned
+
+
+def near_misses(
+    segs: pd.DataFrame,
+    scores: np.ndarray,
+    assigned: np.ndarray,
+    rows: np.ndarray,
+    j: int,
+    k: int = NEAR_MISSES,
+) -> pd.DataFrame:
+    """The k highest-scoring passages (among ``rows``) for theme ``j`` that were not coded with it."""
+    cand = rows[~assigned[rows, j]]
+    top = cand[np.argsort(-scores[cand, j], kind="stable")[:k]]
+    return segs.iloc[top].assign(score=scores[top, j])
 
 
 def omissions(
@@ -59,25 +79,29 @@ def omissions(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``omissions`` table (one row per uncovered group × theme) and the ``near_misses`` table."""
     covering = covering.loc[groups.index]
+    themes = list(covering.columns)
     n_all = len(covering)
+    s, scores, assigned = score_arrays(segs, themes)
+    seg_group = s["doc_id"].map(groups).to_numpy()
+    flags = covering.stack().rename("covers")
+    flags.index.names = ["doc_id", "theme"]
+    cov = coverage.merge(flags.reset_index(), on=["doc_id", "theme"])
+    medians = cov[cov["covers"]].groupby("theme")["n_segments"].median()
     rows, near = [], []
     for g in sorted(groups.unique(), key=str):
         docs = groups[groups == g].index
-        gseg = segs[segs["doc_id"].isin(docs)]
+        idx = np.flatnonzero(seg_group == g)
         lang = doc_lang.reindex(docs).mode()
         lang = str(lang.iloc[0]) if len(lang) else "ru"
-        for t in covering.columns:
-            if covering.loc[docs, t].any():
+        covered = covering.loc[docs].any()
+        for j, t in enumerate(themes):
+            if covered[t]:
                 continue
-            k_all = int(covering[t].sum())
-            prior = (k_all + 1) / (n_all + 2)
-            cov_t = coverage[
-                (coverage["theme"] == t) & coverage["doc_id"].isin(covering.index[covering[t]])
-            ]
-            m = float(cov_t["n_segments"].median()) if len(cov_t) else 1.0
+            prior = (int(covering[t].sum()) + 1) / (n_all + 2)
+            m = float(medians.get(t, 1.0))
             rec = theme_recall(meta, lang, t) if meta else None
             pm = p_missed(rec[0], rec[1], m, prior, len(docs)) if rec else None
-            nm = near_misses(gseg, t)
+            nm = near_misses(s, scores, assigned, idx, j)
             top = nm.iloc[0] if len(nm) else None
             rows.append(
                 {
