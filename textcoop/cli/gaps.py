@@ -19,7 +19,10 @@ def short(text: object, width: int = 160) -> str:
 def pct(x: object) -> str:
     import pandas as pd
 
-    return "" if x is None or pd.isna(x) else f"{float(x):.0%}"
+    if x is None or pd.isna(x):
+        return ""
+    x = float(x)
+    return f"{x:.1%}" if 0 < abs(x) < 0.01 else f"{x:.0%}"
 
 
 def write_outputs(result, out: Path | None, fmt: str, inputs: list) -> None:
