@@ -267,5 +267,7 @@ def test_cli_gaps_and_compare(tiny, tmp_path):
         app, ["gaps", "--store", str(tiny), "--survey", str(survey), "--region-column", "oblast"]
     )
     assert r.exit_code == 2 and "no column 'oblast'" in r.output
+    r = runner.invoke(app, ["compare", "--store", str(tiny), "--out", str(tiny)])
+    assert r.exit_code == 2 and "is a file" in r.output
     r = runner.invoke(app, ["compare", "--store", str(tiny), "--pair", "a1"])
     assert r.exit_code == 2 and "two by two" in r.output

@@ -174,7 +174,10 @@ def gaps_cmd(
     Example: textcoop gaps --store corpus.duckdb --survey coded.xlsx --out out/gaps
     """
     from textcoop.gaps import compute_gaps
+    from textcoop.gaps.result import check_out_dir
 
+    if out is not None:
+        check_out_dir(out)
     res = compute_gaps(
         store,
         [str(s) for s in survey],

@@ -29,6 +29,15 @@ def _clean(value):
     return value
 
 
+def check_out_dir(out: str | Path) -> None:
+    """--out names a directory (created if missing), never an existing file."""
+    if Path(out).exists() and not Path(out).is_dir():
+        raise InputError(
+            f"--out {out} is a file; the results are several tables",
+            hint="give a directory name, e.g. --out out/gaps",
+        )
+
+
 @dataclass
 class Result:
     """Tables keyed by name (fixed columns, see CONTRACT.md), notes and run parameters."""
@@ -62,6 +71,7 @@ class Result:
         if fmt not in FORMATS:
             raise InputError("unknown --format", value=fmt, options=FORMATS)
         out = Path(out)
+        check_out_dir(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = []
         for name, df in self.data.items():
