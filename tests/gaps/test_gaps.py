@@ -174,6 +174,18 @@ def test_gaps_on_a_tiny_store(tiny, tmp_path):
     assert '"codebook_gaps": []' in text.replace("\n", "")
     again = compute_gaps(tiny, [coded_survey(tmp_path, SURVEY)], n_boot=200, seed=3)
     assert again.tables()["gaps"].equals(t["gaps"])
+    second = tmp_path / "wave2"
+    second.mkdir()
+    two = compute_gaps(
+        tiny, [coded_survey(tmp_path, SURVEY), coded_survey(second, SURVEY[:1])], n_boot=50
+    )
+    d = two.tables()["demand"].set_index(["group", "theme"])
+    assert (
+        d.loc[("Alpha Region", "skills"), "n_resp"] == 4
+        and d.loc[("Alpha Region", "skills"), "n_raising"] == 2
+    )
+    ids = two.tables()["evidence_demand"]["answer_id"]
+    assert ids.str.match(r"[12]-coded:R\d$").all() and "2-coded:R0" in set(ids)
 
 
 def test_compare_on_a_tiny_store(tiny, tmp_path):

@@ -87,6 +87,19 @@ def _print_gaps(res, top: int) -> None:
                 console.print(f"    offered  no passage{nearest}", highlight=False)
 
 
+def _print_supply(res) -> None:
+    """Without a survey: what each group's documents cover."""
+    sup = res.tables()["supply"]
+    console.print("[bold]supply[/bold]: themes covered by the group's documents", highlight=False)
+    for g, rows in sup.groupby("group", sort=True):
+        cov = rows[rows["supply"] > 0].sort_values("supply", ascending=False)
+        parts = ", ".join(f"{r.theme} {pct(r.supply)}" for r in cov.itertuples())
+        console.print(
+            f"  {g} ({int(rows['n_docs'].iloc[0])} docs, {len(cov)}/{len(rows)} themes): {parts or '-'}",
+            highlight=False,
+        )
+
+
 def _print_omissions(res, top: int) -> None:
     t = res.tables()
     names = res.params["theme_names"]
@@ -196,6 +209,8 @@ def gaps_cmd(
         highlight=False,
         style="dim",
     )
+    if res.tables()["gaps"].empty:
+        _print_supply(res)
     _print_gaps(res, top)
     _print_omissions(res, top)
     print_notes(res.notes)

@@ -141,9 +141,12 @@ def read_surveys(
     from textcoop.survey.tables import read_table
 
     resp, ans = [], []
-    for p in paths:
+    stems = [Path(p).stem for p in paths]
+    unique = len(set(stems)) == len(stems)
+    for i, p in enumerate(paths):
         df, _ = read_table(p)
-        prefix = f"{Path(p).stem}:" if len(paths) > 1 else ""
+        # answer ids stay unique across files: "wave2:R001" (numbered when file names repeat)
+        prefix = "" if len(paths) == 1 else f"{stems[i]}:" if unique else f"{i + 1}-{stems[i]}:"
         r, a = respondents(df, themes, region_column, str(p), prefix, id_column, text_column, notes)
         resp.append(r)
         ans.append(a)

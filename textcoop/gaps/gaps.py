@@ -110,7 +110,10 @@ def evidence_demand(resp: pd.DataFrame, answers: pd.DataFrame, k: int = 2) -> pd
 def match_groups(resp: pd.DataFrame, doc_group_values: list[str], notes: list[str]) -> pd.DataFrame:
     """Map respondents' region values onto document groups (case, ё/е and spacing ignored)."""
     keys = {load.norm_key(v): v for v in doc_group_values}
-    resp = resp[resp["group_raw"].str.strip() != ""].copy()
+    blank = resp["group_raw"].str.strip() == ""
+    if blank.any():
+        notes.append(f"{int(blank.sum())} respondent(s) have no region and are left out")
+    resp = resp[~blank].copy()
     resp["group"] = [keys.get(load.norm_key(v), v) for v in resp["group_raw"]]
     unmatched = sorted(set(resp["group"]) - set(doc_group_values))
     if unmatched and len(unmatched) == resp["group"].nunique():
