@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from textcoop.errors import InputError
+from textcoop.errors import InputError, StoreError
 from textcoop.themes.codebook import OTHER, Codebook, load_codebook
 
 GROUP_COLUMNS = {"region": "region", "doc": "doc_id", "year": "year", "doc_type": "doc_type"}
@@ -51,7 +51,12 @@ def as_store(store):
         raise InputError(
             f"store {p} does not exist", hint="create it with `textcoop ingest PATH --store FILE`"
         )
-    return Store(p, read_only=True), True
+    try:
+        return Store(p, read_only=True), True
+    except StoreError as exc:
+        if "migration" not in str(exc):
+            raise
+        return Store(p), True  # an older store: opening it for writing applies the migrations
 
 
 @lru_cache(maxsize=4)
