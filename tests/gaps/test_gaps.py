@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -283,3 +284,54 @@ def test_cli_gaps_and_compare(tiny, tmp_path):
     assert r.exit_code == 2 and "is a file" in r.output
     r = runner.invoke(app, ["compare", "--store", str(tiny), "--pair", "a1"])
     assert r.exit_code == 2 and "two by two" in r.output
+
+
+def test_topic_tables_feed_topic_cosine_and_codebook_gaps(tiny, monkeypatch):
+    """With a topic run (tables as `textcoop.topics.topic_tables` returns them), both are filled."""
+    import sys
+    import types
+
+    topics = pd.DataFrame(
+        {
+            "run_id": "r1",
+            "topic": [0, 1],
+            "label": ["grants", "roads"],
+            "top_terms": [["grant", "loan"], ["road", "repair"]],
+            "theme": ["finance", None],
+            "theme_score": [0.8, 0.1],
+            "prevalence": [0.6, 0.4],
+        }
+    )
+    doc_topics = pd.DataFrame(
+        {
+            "doc_id": ["a1", "a1", "a2", "b1", "c1", "x1"],
+            "topic": [0, 1, 0, 0, 1, 1],
+            "weight": [0.5, 0.5, 1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    passages = pd.DataFrame(
+        {
+            "topic": [1],
+            "rank": [1],
+            "doc_id": ["a1"],
+            "page": [1],
+            "section": [""],
+            "text": ["Roads."],
+        }
+    )
+    fake = types.ModuleType("textcoop.topics")
+    fake.topic_tables = lambda store, run_id=None: {
+        "topics": topics,
+        "doc_topics": doc_topics,
+        "passages": passages,
+    }
+    monkeypatch.setitem(sys.modules, "textcoop.topics", fake)
+    sim = compare(tiny).tables()["similarity"].set_index(["a", "b"])
+    # Alpha's documents average (0.75, 0.25), Beta is (1, 0), Gamma (0, 1)
+    assert sim.loc[("Alpha Region", "Beta Region"), "topic_cosine"] == pytest.approx(
+        0.75 / math.sqrt(0.625)
+    )
+    assert sim.loc[("Beta Region", "Gamma Region"), "topic_cosine"] == pytest.approx(0.0)
+    cg = compute_gaps(tiny, n_boot=20).tables()["codebook_gaps"]
+    assert cg["topic"].tolist() == [1] and cg["example_text"].tolist() == ["Roads."]
+    assert cg["top_terms"].iloc[0] == "road; repair"
