@@ -58,6 +58,12 @@ def _print_gaps(res, top: int) -> None:
             f"\n[bold]{g}[/bold]: top gaps ({n_docs} documents, {n_resp} respondents)",
             highlight=False,
         )
+        if rows["gap"].max() <= 0:
+            console.print(
+                "  every theme is offered at least as often as asked for; smallest margins first",
+                style="dim",
+                highlight=False,
+            )
         for r in rows.head(top).itertuples():
             console.print(
                 f" {r.rank}. [bold]{names.get(r.theme, r.theme)}[/bold]  demand {pct(r.demand)}, "
