@@ -62,7 +62,8 @@ def gaps_section(
     sec = Section("gaps", t("sec_gaps"), "")
     parts = _header(sec, missing, error, t)
     if notes:
-        parts.append("<ul class=note>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>")
+        unique = dict.fromkeys(notes)  # gaps and compare may say the same thing
+        parts.append("<ul class=note>" + "".join(f"<li>{esc(n)}</li>" for n in unique) + "</ul>")
     g = _get(gaps, "gaps")
     if g.empty:
         sec.body = "".join(parts)
