@@ -159,6 +159,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Сходство регионов по охвату тем (косинус)",
         "en": "Region similarity by theme coverage (cosine)",
     },
+    "cosine": {"ru": "Косинусное сходство", "en": "Cosine similarity"},
     "distinctive": {"ru": "Отличительные слова регионов", "en": "Distinctive terms by region"},
     "col_terms": {"ru": "Слова", "en": "Terms"},
     "versions": {"ru": "Изменения между редакциями", "en": "Changes between versions"},

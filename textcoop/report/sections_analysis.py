@@ -348,7 +348,7 @@ def similarity_section(
             "region_similarity",
             m,
             t("similarity_title"),
-            "cosine",
+            t("cosine"),
             fmt="{:.2f}",
             cmap="Purples",
             col_wrap=16,
