@@ -23,6 +23,7 @@ COMMANDS = [
     ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
     ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"],
+    ["check"],
 ]  # fmt: skip
 GROUPS = (["meta"], ["codebook"], ["survey"])
 

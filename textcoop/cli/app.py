@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from textcoop import __version__
+from textcoop.cli.check import check_cmd
 from textcoop.cli.classify import classify_cmd
 from textcoop.cli.code import code_cmd
 from textcoop.cli.codebook import codebook_app
@@ -59,6 +60,7 @@ app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
 app.command("classify")(classify_cmd)
 app.command("code")(code_cmd)
+app.command("check")(check_cmd)
 
 
 def main() -> None:

@@ -30,10 +30,17 @@ ProgressFn = Callable[[str, str, int, int], None]
 
 @dataclass
 class IngestOptions:
-    """How to ingest: parallelism, limits, extraction choices, metadata manifest."""
+    """How to ingest: parallelism, limits, extraction choices, metadata manifest.
+
+    ``timeout`` and ``max_memory_mb`` are per document: a file over either is
+    recorded as a problem (``timeout``, ``memory_limit``) and the batch goes on.
+    ``batch_docs`` documents at most are written per transaction.
+    """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     timeout: float = 600.0
+    max_memory_mb: float | None = 3000.0
+    batch_docs: int = BATCH_DOCS
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     manifest: str | Path | None = None
 
@@ -228,7 +235,13 @@ def ingest(
         batch.clear()
         batch_pages = 0
 
-    for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
+    for res in run_tasks(
+        process_file,
+        tasks,
+        workers=opts.workers,
+        timeout=opts.timeout,
+        max_memory_mb=opts.max_memory_mb,
+    ):
         path = res.key
         report.worker_peak_mb = max(report.worker_peak_mb, res.peak_rss_mb)
         if res.ok:
@@ -239,7 +252,7 @@ def ingest(
             batch_pages += pd.doc.n_pages
             # a few documents per transaction: commits are costly, and a crash loses
             # at most this batch, which the rerun extracts again
-            full = batch_pages >= BATCH_PAGES or len(batch) >= BATCH_DOCS
+            full = batch_pages >= BATCH_PAGES or len(batch) >= max(1, opts.batch_docs)
             if full or time.monotonic() - batch_started > BATCH_SECONDS:
                 flush()
             event = "stored"
