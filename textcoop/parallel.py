@@ -256,7 +256,7 @@ def run_tasks(
                         key,
                         False,
                         code="timeout",
-                        message=f"extraction took longer than the {timeout:.0f} s limit",
+                        message=f"extraction took longer than the {timeout:g} s limit per document",
                         seconds=timeout,
                     )
                 elif max_mb and _vm_mb(w.proc.pid)[1] > base_rss.get(w.proc.pid, 0.0) + max_mb:

@@ -41,6 +41,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     guess = _cyrillic_codepage(data)
+    mixed = _mixed_utf8(data, guess or "cp1251")
+    if mixed:
+        return mixed
     if guess:
         return data.decode(guess, errors="replace"), guess
     from charset_normalizer import from_bytes
@@ -58,6 +61,30 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 _FREQUENT_RU = set("оеаинтсрвлкмдпуяыь")
+
+
+def _mixed_utf8(data: bytes, legacy: str) -> tuple[str, str] | None:
+    """Files glued from UTF-8 and legacy-encoded parts (concatenated exports): decode line by line.
+
+    Only when some lines are valid non-ASCII UTF-8 and others are not, so a
+    plain cp1251 file never takes this path.
+    """
+    lines = data.split(b"\n")
+    utf8_lines = bad_lines = 0
+    out: list[str] = []
+    used: set[str] = set()
+    for ln in lines:
+        try:
+            out.append(ln.decode("utf-8"))
+            utf8_lines += not ln.isascii()
+        except UnicodeDecodeError:
+            enc = _cyrillic_codepage(ln) or legacy
+            out.append(ln.decode(enc, errors="replace"))
+            bad_lines += 1
+            used.add(enc)
+    if utf8_lines and bad_lines:
+        return "\n".join(out), f"mixed (utf-8 and {', '.join(sorted(used))})"
+    return None
 
 
 def _cyrillic_codepage(data: bytes) -> str | None:

@@ -166,9 +166,19 @@ def _merge_meta(inferred: DocumentMeta, given: DocumentMeta | None) -> DocumentM
 
 
 def _hashed(
-    files: list[Path], store: Store, report: IngestReport, progress: ProgressFn | None, total: int
+    files: list[Path],
+    store: Store,
+    report: IngestReport,
+    progress: ProgressFn | None,
+    total: int,
+    dups: list[tuple[str, str]],
 ) -> Iterator[tuple[str, tuple]]:
-    """New files as worker tasks; files already in the store are reported as skipped."""
+    """New files as worker tasks; files already in the store are reported as skipped.
+
+    A file with the same content as one earlier in this run goes to ``dups``
+    as (path, first path): whether it counts as skipped or failed depends on
+    how the first one fares.
+    """
     seen: dict[str, str] = {}
     for f in files:
         try:
@@ -181,13 +191,16 @@ def _hashed(
             if progress:
                 progress("failed", str(f), 0, total)
             continue
-        existing = store.doc_id_for_sha(sha) or seen.get(sha)
-        if existing:
-            report.skipped.append((str(f), existing))
+        existing = store.doc_id_for_sha(sha)
+        if existing or sha in seen:
+            if existing:
+                report.skipped.append((str(f), existing))
+            else:
+                dups.append((str(f), seen[sha]))
             if progress:
                 progress("skipped", str(f), 0, total)
             continue
-        seen[sha] = sha[:12]
+        seen[sha] = str(f)
         yield str(f), (str(f), sha)
 
 
@@ -212,8 +225,10 @@ def ingest(
     for path, code, msg in missing:
         report.failed.append((path, code, msg))
         store.record_error(path, None, code, msg, report.run_id)
+    dups: list[tuple[str, str]] = []
     tasks = (
-        (key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total)
+        (key, (*args, opts.extract))
+        for key, args in _hashed(files, store, report, progress, total, dups)
     )
     batch: list[tuple[str, ProcessedDocument, DocumentMeta]] = []
     batch_pages, batch_started = 0, time.monotonic()
@@ -263,5 +278,15 @@ def ingest(
         if progress:
             progress(event, path, 0, total)
     flush()
+    stored = dict(report.stored)
+    failed = {path: (code, msg) for path, code, msg in report.failed}
+    for path, first in dups:
+        if first in stored:
+            report.skipped.append((path, stored[first]))
+        else:  # every input is accounted for: a copy of a failed file fails the same way
+            code, msg = failed.get(first, ("extract_failed", "was not stored"))
+            msg = f"same content as {first}, which failed: {msg}"
+            report.failed.append((path, code, msg))
+            store.record_error(path, None, code, msg, report.run_id)
     store.finish_run(report.run_id, len(report.stored), len(report.skipped), len(report.failed))
     return report
