@@ -12,12 +12,12 @@ from spacy.tokens import Doc
 
 from textcoop.errors import TextcoopError
 from textcoop.extract.language import detect_lang
-from textcoop.safeload import verify_manifest
 
 # importing registers the factories (entry points do the same for a bare spacy.load)
 from textcoop.nlp import classifier as _classifier  # noqa: F401
 from textcoop.nlp import lemmas as _lemmas  # noqa: F401
 from textcoop.nlp import seeds as _seeds  # noqa: F401
+from textcoop.safeload import verify_manifest
 
 LANGS = ("ru", "en")
 
