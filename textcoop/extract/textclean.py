@@ -18,7 +18,7 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop control characters, fold runs of spaces."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CTRL.sub(" ", text).replace("\ufb01", "fi").replace("\ufb02", "fl")
     return _SPACES.sub(" ", text).strip()
 
