@@ -22,7 +22,7 @@ def wide_console(monkeypatch):
 COMMANDS = [
     ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
-    ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"],
+    ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"], ["gaps"], ["compare"],
     ["check"],
 ]  # fmt: skip
 GROUPS = (["meta"], ["codebook"], ["survey"])

@@ -27,3 +27,15 @@ def test_infer_meta_title_from_quotes():
     )
     assert m.title == "Развитие промышленности Вологодской области"
     assert m.region == "Вологодская область" and m.year == "2021-2025" and m.doc_type == "program"
+
+
+def test_region_from_register_file_name():
+    from textcoop.extract.regions import region_from_file_name
+
+    assert region_from_file_name("31339011021101017960011_17_part_1.txt") == "Республика Коми"
+    assert region_from_file_name("/x/35339011023600937348001_0.txt") == "Воронежская область"
+    assert region_from_file_name("34339011055001023890011.pdf") == "Московская область"
+    # not a register name: too short, a letter inside, an unknown region code
+    assert region_from_file_name("313390110211010179601_1.txt") is None
+    assert region_from_file_name("strategy_2030.pdf") is None
+    assert region_from_file_name("31339011029901017960011_1.txt") is None

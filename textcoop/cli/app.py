@@ -10,9 +10,11 @@ from textcoop.cli.classify import classify_cmd
 from textcoop.cli.code import code_cmd
 from textcoop.cli.codebook import codebook_app
 from textcoop.cli.common import state
+from textcoop.cli.compare import compare_cmd
 from textcoop.cli.docs import docs_cmd
 from textcoop.cli.evaluate import evaluate_cmd
 from textcoop.cli.export import export_cmd
+from textcoop.cli.gaps import gaps_cmd
 from textcoop.cli.ingest import ingest_cmd
 from textcoop.cli.meta import meta_app
 from textcoop.cli.show import show_cmd
@@ -60,6 +62,8 @@ app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
 app.command("classify")(classify_cmd)
 app.command("code")(code_cmd)
+app.command("gaps")(gaps_cmd)
+app.command("compare")(compare_cmd)
 app.command("check")(check_cmd)
 
 

@@ -142,12 +142,17 @@ def process_file(
 ) -> ProcessedDocument:
     """Extract, segment and describe one file: the unit of work of an ingest worker."""
     from textcoop.extract.meta import infer_meta
+    from textcoop.extract.regions import region_from_file_name
     from textcoop.extract.segment import segment_document
 
     doc = extract_file(path, sha256, options)
     page_texts, segments, sentences, language = segment_document(doc)
     head = "\n".join(page_texts[k] for k in sorted(page_texts)[:2])[:4000]
     meta = infer_meta(head, doc.title)
+    coded = region_from_file_name(path)
+    if coded:
+        # A registration code is exact; a title page may name a region in passing.
+        meta.region = coded
     if not segments:
         ocr_pages = sum(p.method == "needs_ocr" for p in doc.pages)
         if ocr_pages:

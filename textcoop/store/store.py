@@ -109,7 +109,7 @@ class Store:
         if self.read_only:
             raise StoreError(
                 f"store {self.path} needs a schema migration",
-                hint="open it once for writing (e.g. `textcoop check`)",
+                hint="open it once for writing (e.g. `textcoop check --repair`, which migrates it)",
             )
         self.con.execute("BEGIN TRANSACTION")
         try:
