@@ -9,7 +9,7 @@ OUT := out
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test test-quick lint bench evaluate models sysdeps venv clean sample
+.PHONY: demo test test-quick lint bench evaluate models sysdeps venv clean sample fuzz
 
 venv: $(STAMP)
 
@@ -64,6 +64,11 @@ bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/evaluate_themes.py
 	$(PY) bench/bench_survey.py
+
+# bounded fuzz run of the extractors (not in CI): mutated and random files, fixed seed;
+# exit 1 when a file raises an unexpected exception instead of a reason
+fuzz: $(STAMP)
+	$(PY) bench/fuzz_extract.py --n 500 --seed 1
 
 # the theme coder against seed matching alone and TF-IDF + logistic regression
 evaluate: $(STAMP)

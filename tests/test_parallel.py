@@ -26,3 +26,16 @@ def test_timeouts_and_crashes_cost_only_their_task():
     assert res["hang"].code == "timeout"
     assert res["crash"].code == "worker_crashed"
     assert res["raise"].code == "extract_failed" and "bad value" in res["raise"].message
+
+
+def hog(mb):
+    block = bytearray(mb * 1_000_000)
+    return len(block)
+
+
+def test_memory_limit_stops_the_task_not_the_batch():
+    tasks = [("small", (5,)), ("big", (800,)), ("after", (5,))]
+    res = {r.key: r for r in run_tasks(hog, tasks, workers=1, timeout=30, max_memory_mb=200)}
+    assert res["small"].ok and res["after"].ok
+    assert res["big"].code == "memory_limit"
+    assert "200 MB memory limit" in res["big"].message

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import resource
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -34,8 +35,57 @@ class TaskResult:
     peak_rss_mb: float = 0.0
 
 
-def _worker_main(conn, fn: Callable) -> None:  # pragma: no cover - runs in a child process
+def _vm_mb(pid: int | str = "self") -> tuple[float, float]:
+    """(virtual size, resident size) of a process in MB, from /proc (0, 0 where unavailable)."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            size, rss = fh.read().split()[:2]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    page = resource.getpagesize() / 1e6
+    return int(size) * page, int(rss) * page
+
+
+def _limit_memory(max_mb: float) -> None:  # pragma: no cover - runs in a child process
+    """Cap the worker's address space at what it uses now plus ``max_mb``.
+
+    Counting from the current size (libraries already imported) makes the
+    limit mean "memory one document may take", whatever the libraries cost.
+    An allocation beyond it fails inside the worker (MemoryError, or MuPDF's
+    own out-of-memory error) instead of the machine swapping.
+    """
+    vm, _ = _vm_mb()
+    if vm <= 0:
+        return
+    limit = int((vm + max_mb) * 1e6)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _memory_result(key: Any, max_mb: float | None, seconds: float) -> TaskResult:
+    return TaskResult(
+        key,
+        False,
+        code="memory_limit",
+        message=(
+            f"needed more than the {max_mb:.0f} MB memory limit per document and was stopped"
+            if max_mb
+            else "ran out of memory"
+        ),
+        seconds=seconds,
+    )
+
+
+_OOM_WORDS = ("memory", "malloc", "alloc")
+
+
+def _worker_main(conn, fn: Callable, max_mb: float | None = None) -> None:  # pragma: no cover
     from textcoop.errors import ExtractionError
+
+    if max_mb:
+        _limit_memory(max_mb)
 
     while True:
         try:
@@ -54,14 +104,18 @@ def _worker_main(conn, fn: Callable) -> None:  # pragma: no cover - runs in a ch
                 key, False, code=exc.reason, message=str(exc), seconds=time.perf_counter() - t0
             )
         except MemoryError:
-            out = TaskResult(
-                key, False, code="out_of_memory", message="ran out of memory while extracting"
-            )
+            out = _memory_result(key, max_mb, time.perf_counter() - t0)
         except Exception as exc:  # noqa: BLE001 - any library failure costs this document only
-            tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-            out = TaskResult(
-                key, False, code="extract_failed", message=f"{type(exc).__name__}: {exc} ({tb})"
-            )
+            if max_mb and any(w in str(exc).lower() for w in _OOM_WORDS):
+                out = _memory_result(key, max_mb, time.perf_counter() - t0)
+            else:
+                tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
+                out = TaskResult(
+                    key,
+                    False,
+                    code="extract_failed",
+                    message=f"{type(exc).__name__}: {exc} ({tb})",
+                )
         out.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         try:
             conn.send(out)
@@ -77,9 +131,9 @@ def _worker_main(conn, fn: Callable) -> None:  # pragma: no cover - runs in a ch
 
 
 class _Worker:
-    def __init__(self, ctx, fn: Callable) -> None:
+    def __init__(self, ctx, fn: Callable, max_mb: float | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, fn), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, fn, max_mb), daemon=True)
         self.proc.start()
         child.close()
         self.task: Any = None
@@ -98,12 +152,18 @@ class _Worker:
         self.conn.close()
 
 
-def _crashed(key: Any, w: _Worker) -> TaskResult:
+def _crashed(key: Any, w: _Worker, max_mb: float | None = None) -> TaskResult:
+    code = w.proc.exitcode
+    why = f"exit code {code}"
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            why = f"killed by signal {signal.Signals(-code).name}"
+    extra = f"; it may have hit the {max_mb:.0f} MB memory limit" if max_mb else ""
     return TaskResult(
         key,
         False,
         code="worker_crashed",
-        message=f"extraction crashed the worker (exit code {w.proc.exitcode})",
+        message=f"the extraction library crashed on this file ({why}){extra}",
     )
 
 
@@ -126,14 +186,24 @@ def run_tasks(
     tasks: Iterable[tuple[Any, tuple]],
     workers: int = 2,
     timeout: float = 600.0,
+    max_memory_mb: float | None = None,
 ) -> Iterator[TaskResult]:
     """Run ``fn(*args)`` for each ``(key, args)`` in worker processes; yield results as they finish.
 
     ``fn`` must be importable by name (a module-level function). Tasks are
     pulled lazily, so memory stays bounded whatever the number of tasks.
+    ``max_memory_mb`` caps what one task may add to its worker's memory: the
+    worker's address space is limited, and the parent also stops a worker
+    whose resident size grows past its start size plus the limit.
     """
     ctx = _context()
-    pool = [_Worker(ctx, fn) for _ in range(max(1, workers))]
+    max_mb = max_memory_mb or None
+
+    def new_worker() -> _Worker:
+        return _Worker(ctx, fn, max_mb)
+
+    pool = [new_worker() for _ in range(max(1, workers))]
+    base_rss: dict[int, float] = {}
     it = iter(tasks)
     exhausted = False
     try:
@@ -146,8 +216,10 @@ def run_tasks(
                         exhausted = True
                         break
                     if not w.proc.is_alive():
-                        pool[i] = w = _Worker(ctx, fn)
+                        pool[i] = w = new_worker()
                     w.task, w.started = key, time.monotonic()
+                    if max_mb:
+                        base_rss[w.proc.pid] = _vm_mb(w.proc.pid)[1]
                     w.conn.send((key, args))
             busy = [w for w in pool if w.task is not None]
             if not busy:
@@ -156,6 +228,8 @@ def run_tasks(
                 continue
             now = time.monotonic()
             wait_for = max(0.05, min(w.started + timeout - now for w in busy))
+            if max_mb:  # look at the workers' memory at least twice a second
+                wait_for = min(wait_for, 0.5)
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=wait_for)
             for i, w in enumerate(pool):
                 if w.task is None:
@@ -165,26 +239,31 @@ def run_tasks(
                         res = w.conn.recv()
                     except (EOFError, OSError):
                         w.proc.join(timeout=1)
-                        res = _crashed(w.task, w)
-                        pool[i] = _Worker(ctx, fn)
+                        res = _crashed(w.task, w, max_mb)
+                        pool[i] = new_worker()
                     w.task = None
                     yield res
                 elif w.proc.sentinel in ready or not w.proc.is_alive():
                     key = w.task
                     w.proc.join(timeout=1)
-                    pool[i] = _Worker(ctx, fn)
-                    yield _crashed(key, w)
+                    pool[i] = new_worker()
+                    yield _crashed(key, w, max_mb)
                 elif time.monotonic() - w.started > timeout:
                     key = w.task
                     w.stop(kill=True)
-                    pool[i] = _Worker(ctx, fn)
+                    pool[i] = new_worker()
                     yield TaskResult(
                         key,
                         False,
                         code="timeout",
-                        message=f"extraction took longer than the {timeout:.0f} s limit",
+                        message=f"extraction took longer than the {timeout:g} s limit per document",
                         seconds=timeout,
                     )
+                elif max_mb and _vm_mb(w.proc.pid)[1] > base_rss.get(w.proc.pid, 0.0) + max_mb:
+                    key = w.task
+                    w.stop(kill=True)
+                    pool[i] = new_worker()
+                    yield _memory_result(key, max_mb, time.monotonic() - w.started)
     finally:
         for w in pool:
             w.stop()

@@ -24,6 +24,7 @@ COMMANDS = [
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
     ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"], ["gaps"], ["compare"],
     ["report"],
+    ["check"],
 ]  # fmt: skip
 GROUPS = (["meta"], ["codebook"], ["survey"])
 

@@ -101,3 +101,52 @@ def test_not_a_store(tmp_path):
     p.write_text(json.dumps({"not": "a database"}))
     with pytest.raises(StoreError), open_store(p):
         pass
+
+
+def _hold(path, seconds):
+    code = (
+        "import time\nfrom textcoop.store import open_store\n"
+        f"with open_store({str(path)!r}):\n    print('locked', flush=True)\n    time.sleep({seconds})"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_wait_retries_until_the_other_writer_is_done(tmp_path):
+    import time
+
+    path = tmp_path / "busy.duckdb"
+    proc = _hold(path, 2)
+    try:
+        with pytest.raises(StoreBusyError, match=f"in use by PID {proc.pid}"):
+            open_store(path, wait=0.3).__enter__()
+        t0 = time.monotonic()
+        with open_store(path, wait=60) as st:
+            assert st.status()["documents"] == 0
+        assert time.monotonic() - t0 < 30
+    finally:
+        proc.wait(timeout=60)
+
+
+def test_second_cli_writer_is_refused_and_the_store_stays_sound(tmp_path):
+    from typer.testing import CliRunner
+
+    from textcoop.cli.app import app
+    from textcoop.store.check import check_store
+
+    path = tmp_path / "busy.duckdb"
+    (tmp_path / "d.txt").write_text("Программа развития.\n\nСубсидии предприятиям.\n")
+    proc = _hold(path, 3)
+    try:
+        r = CliRunner().invoke(app, ["ingest", str(tmp_path / "d.txt"), "--store", str(path)])
+        assert r.exit_code == 1
+        assert f"in use by PID {proc.pid}" in r.output and "--wait" in r.output
+    finally:
+        proc.wait(timeout=60)
+    r = CliRunner().invoke(
+        app, ["ingest", str(tmp_path / "d.txt"), "--store", str(path), "--wait", "30"]
+    )
+    assert r.exit_code == 0, r.output
+    with open_store(path, read_only=True) as st:
+        assert check_store(st).ok and st.status()["documents"] == 1

@@ -113,7 +113,7 @@ def test_cli_writes_xlsx_with_codebook_and_keeps_input(cp1251_csv, tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "duplicate respondent ids" in r.output
+    assert "duplicate respondent id" in r.output
     sheets = pd.read_excel(out, sheet_name=None)
     assert set(sheets) == {"coded", "codebook"} and len(sheets["coded"]) == len(ROWS)
     assert "finance" in set(sheets["codebook"]["id"])

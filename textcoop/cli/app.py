@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from textcoop import __version__
+from textcoop.cli.check import check_cmd
 from textcoop.cli.classify import classify_cmd
 from textcoop.cli.code import code_cmd
 from textcoop.cli.codebook import codebook_app
@@ -65,6 +66,7 @@ app.command("code")(code_cmd)
 app.command("gaps")(gaps_cmd)
 app.command("compare")(compare_cmd)
 app.command("report")(report_cmd)
+app.command("check")(check_cmd)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from textcoop.cli.common import DEFAULT_STORE, cell, console, handle_errors, state
+from textcoop.cli.summary import what_went_wrong
 
 
 @handle_errors
@@ -22,6 +23,9 @@ def classify_cmd(
     force: bool = typer.Option(
         False, "--force", help="Recode documents already coded by this model."
     ),
+    wait: float = typer.Option(
+        0.0, "--wait", help="Seconds to wait for another textcoop run to release the store."
+    ),
 ) -> None:
     """Code every segment (scores, themes, evidence) and compute each document's theme coverage.
 
@@ -35,7 +39,7 @@ def classify_cmd(
     from textcoop.themes.codebook import load_codebook
 
     coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
-    with open_store(store) as st:
+    with open_store(store, wait=wait) as st:
         if state.quiet:
             rep = classify_store(st, coder, force)
         else:
@@ -52,6 +56,14 @@ def classify_cmd(
         f"coded {rep.segments} segments of {rep.documents} documents with model {rep.model_id}",
         highlight=False,
     )
+    see_all = f"textcoop status --store {store} --problems"
+    what_went_wrong([(name, code, msg) for _, name, code, msg in rep.failed], see_all)
+    what_went_wrong(
+        [(name, "no_text", "stored without text, nothing to code") for _, name in rep.no_text],
+        f"textcoop docs --store {store}",
+        title="Not coded",
+        style="yellow",
+    )
     if len(cov):
         t = Table(title="theme coverage (share of each document's text)")
         for col in ("document", "region", "themes (share)"):
@@ -62,3 +74,5 @@ def classify_cmd(
             )
             t.add_row(file_name, cell(g.region.iloc[0]), shares or "-")
         console.print(t)
+    if rep.failed:
+        raise typer.Exit(1)

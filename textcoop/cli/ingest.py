@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from textcoop.cli.common import DEFAULT_STORE, console, handle_errors, state
+from textcoop.cli.summary import what_went_wrong
 from textcoop.extract import ExtractOptions
 from textcoop.extract.pdf import PdfOptions
 from textcoop.store import open_store
@@ -32,18 +33,10 @@ def _summary(report: IngestReport, store_path: str) -> None:
                 "  pages marked needs_ocr have no stored text: install Tesseract (`make sysdeps`) and rerun",
                 highlight=False,
             )
-    if report.failed:
-        by_code: dict[str, list[tuple[str, str]]] = {}
-        for path, code, msg in report.failed:
-            by_code.setdefault(code, []).append((path, msg))
-        console.print("[red]What went wrong[/red]", highlight=False)
-        for code, items in sorted(by_code.items(), key=lambda kv: -len(kv[1])):
-            console.print(f"  {code}: {len(items)} file(s)", highlight=False)
-            for path, msg in items[:3]:
-                console.print(f"    {path}: {msg}", highlight=False)
-        console.print(
-            f"  all problems: textcoop status --store {store_path} --problems", highlight=False
-        )
+    what_went_wrong(
+        [(path, code, msg) for path, code, msg in report.failed],
+        f"textcoop status --store {store_path} --problems",
+    )
 
 
 @handle_errors
@@ -59,7 +52,20 @@ def ingest_cmd(
     ocr: str = typer.Option(
         "auto", "--ocr", help="auto: OCR pages without usable text; never; always."
     ),
-    timeout: float = typer.Option(600.0, "--timeout", help="Seconds allowed per document."),
+    timeout: float = typer.Option(
+        600.0, "--max-doc-seconds", "--timeout", help="Seconds allowed per document."
+    ),
+    max_memory: float = typer.Option(
+        3000.0,
+        "--max-doc-memory-mb",
+        help="Memory (MB) one document may take in its worker; 0 = no limit.",
+    ),
+    commit_every: int = typer.Option(
+        50, "--commit-every", help="Write at most this many documents per transaction."
+    ),
+    wait: float = typer.Option(
+        0.0, "--wait", help="Seconds to wait for another textcoop run to release the store."
+    ),
     max_pages: int = typer.Option(2000, "--max-pages", help="Refuse PDFs with more pages."),
     max_ocr_pages: int = typer.Option(
         60, "--max-ocr-pages", help="OCR at most this many pages per document."
@@ -86,6 +92,8 @@ def ingest_cmd(
     opts = IngestOptions(
         workers=workers or os.cpu_count() or 1,
         timeout=timeout,
+        max_memory_mb=max_memory or None,
+        batch_docs=commit_every,
         extract=ExtractOptions(
             pdf=PdfOptions(ocr=ocr, max_pages=max_pages, max_ocr_pages=max_ocr_pages, tables=tables)
         ),
@@ -95,7 +103,7 @@ def ingest_cmd(
     files, missing = discover(paths)
     total = len(files)
     paths = [*files, *(Path(m[0]) for m in missing)]
-    with open_store(store) as st:
+    with open_store(store, wait=wait) as st:
         if state.quiet or total == 0:
             report = ingest(paths, st, opts)
         else:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from textcoop.cli.common import console, handle_errors, refuse_overwrite
+from textcoop.cli.summary import what_went_wrong
 
 survey_app = typer.Typer(help="Code open-ended survey answers into themes.", no_args_is_help=True)
 
@@ -99,18 +100,12 @@ def survey_code_cmd(
         f"read {rep.rows} rows from {file.name} ({read_note or info['format']}); coded table → {out}",
         highlight=False,
     )
-    if rep.duplicate_ids:
-        console.print(
-            f"[yellow]duplicate respondent ids ({len(rep.duplicate_ids)}):[/yellow] {', '.join(rep.duplicate_ids[:10])}",
-            highlight=False,
-        )
-    for note in notes:
-        console.print(f"[yellow]{note}[/yellow]", highlight=False)
-    if rep.truncated:
-        console.print(
-            f"[yellow]{rep.truncated} answer(s) longer than 5,000 characters were coded on their first 5,000[/yellow]",
-            highlight=False,
-        )
+    what_went_wrong(
+        rep.issues + [(out.name, "output", note) for note in notes],
+        f"rows with needs_review = 1 in {out} (`textcoop survey review {out} --text-column ... --out review.xlsx`)",
+        title="What to check",
+        style="yellow",
+    )
     for col in text_column:
         if target_accuracy is not None:
             auto = rep.coded[col] - rep.needs_review[col]

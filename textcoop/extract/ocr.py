@@ -38,11 +38,25 @@ def ocr_language(wanted: str = "rus+eng") -> str | None:
     return "+".join(langs) or None
 
 
+MAX_OCR_PIXELS = 40_000_000  # an A4 page at 200 dpi is ~3.7 million
+
+
+def ocr_dpi(width_pt: float, height_pt: float, dpi: int) -> int:
+    """The OCR resolution for a page: ``dpi``, lowered so the image stays under MAX_OCR_PIXELS.
+
+    A hostile (or CAD-exported) page of 200 x 200 inches rendered at 200 dpi
+    would be 1.6 billion pixels, gigabytes of memory for one page.
+    """
+    area_in2 = max(width_pt, 1.0) / 72 * max(height_pt, 1.0) / 72
+    return max(10, min(dpi, int((MAX_OCR_PIXELS / area_in2) ** 0.5)))
+
+
 def ocr_page_dict(page, language: str, dpi: int = 200) -> dict:
     """OCR one page and return its text in PyMuPDF "dict" form.
 
     The page object must stay referenced while its OCR text page is used
     (PyMuPDF raises ReferenceError otherwise), hence both live here.
     """
+    dpi = ocr_dpi(page.rect.width, page.rect.height, dpi)
     tp = page.get_textpage_ocr(language=language, dpi=dpi, full=True, tessdata=tessdata_dir())
     return page.get_text("dict", textpage=tp)

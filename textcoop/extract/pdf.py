@@ -56,6 +56,47 @@ _JUNK_TITLE = re.compile(
 )
 
 
+def _active_content(doc) -> list[Problem]:
+    """Warnings for what a PDF carries besides text: we never run or open it, but say so."""
+    out: list[Problem] = []
+    if getattr(doc, "is_repaired", False):
+        out.append(
+            Problem(
+                "warning",
+                "repaired",
+                "the PDF is damaged (truncated or corrupt) and was repaired when opened; text may be missing",
+            )
+        )
+    try:
+        n_files = doc.embfile_count()
+    except Exception:  # noqa: BLE001 - a broken name tree is no reason to lose the text
+        n_files = 0
+    if n_files:
+        out.append(
+            Problem(
+                "warning",
+                "embedded_files",
+                f"the PDF carries {n_files} embedded file(s); they were not opened or stored",
+            )
+        )
+    js = False
+    try:
+        cat = doc.pdf_catalog()
+        for key in ("OpenAction", "AA", "Names/JavaScript"):
+            kind, value = doc.xref_get_key(cat, key)
+            if kind == "null":
+                continue
+            if kind == "xref":
+                value = doc.xref_object(int(value.split()[0]), compressed=True)
+            if key == "Names/JavaScript" or "/JavaScript" in value:
+                js = True
+    except Exception:  # noqa: BLE001
+        pass
+    if js:
+        out.append(Problem("warning", "javascript", "the PDF contains JavaScript; it was not run"))
+    return out
+
+
 def _pdf_title(meta: dict) -> str | None:
     t = clean_text((meta or {}).get("title") or "")
     if len(t) < 6 or _JUNK_TITLE.search(t) or plausibility(t) < GARBLED_BELOW:
@@ -160,7 +201,7 @@ def extract_pdf(
             reason="too_many_pages",
             hint="raise the limit with --max-pages if this is intended",
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = [] if image else _active_content(doc)
     flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
     ocr_lang = ocr_language(opts.ocr_languages) if opts.ocr != "never" else None
     all_lines: list[list[layout.Line]] = []
@@ -225,6 +266,10 @@ def extract_pdf(
             page.get_cdrawings() if opts.tables == "grid" and lines and method == "text" else None
         )
     running = layout.running_lines(all_lines, heights)
+    if running and len(running) == sum(len(p) for p in all_lines):
+        # every line "repeats": the repetition is the content (a form or an annex
+        # printed page after page), not a header; dropping it would lose the document
+        running = set()
     body = layout.body_font_size(all_lines)
     big_sizes = sorted(
         {ln.size for p in all_lines for ln in p if ln.size >= body * 1.12}, reverse=True

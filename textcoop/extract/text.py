@@ -41,6 +41,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     guess = _cyrillic_codepage(data)
+    mixed = _mixed_utf8(data, guess or "cp1251")
+    if mixed:
+        return mixed
     if guess:
         return data.decode(guess, errors="replace"), guess
     from charset_normalizer import from_bytes
@@ -60,21 +63,54 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 _FREQUENT_RU = set("оеаинтсрвлкмдпуяыь")
 
 
-def _cyrillic_codepage(data: bytes) -> str | None:
+def _mixed_utf8(data: bytes, legacy: str) -> tuple[str, str] | None:
+    """Files glued from UTF-8 and legacy-encoded parts (concatenated exports): decode line by line.
+
+    Only when some lines are clearly UTF-8 (several non-ASCII characters) and
+    others are not UTF-8 at all, so a plain cp1251 file never takes this path.
+    The legacy lines are decoded with the code page that fits them (taken
+    from all of them together when one line is too short to tell).
+    """
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    utf8_lines = 0
+    for ln in lines:
+        try:
+            text = ln.decode("utf-8")
+            utf8_lines += sum(not c.isascii() for c in text) >= 4
+            decoded.append(text)
+        except UnicodeDecodeError:
+            decoded.append(None)
+    bad = [ln for ln, d in zip(lines, decoded, strict=True) if d is None]
+    if not utf8_lines or not bad:
+        return None
+    joint = _cyrillic_codepage(b"\n".join(bad), min_letters=6) or legacy
+    used: set[str] = set()
+    out: list[str] = []
+    for ln, d in zip(lines, decoded, strict=True):
+        if d is None:
+            enc = _cyrillic_codepage(ln) or joint
+            used.add(enc)
+            d = ln.decode(enc, errors="replace")
+        out.append(d)
+    return "\n".join(out), f"mixed (utf-8 and {', '.join(sorted(used))})"
+
+
+def _cyrillic_codepage(data: bytes, min_letters: int = 20) -> str | None:
     """cp1251, KOI8-R or cp866 when one of them decodes the bytes into mostly frequent Russian letters.
 
     Statistical detectors stumble on short or repetitive Cyrillic files
     (a survey export with one very long answer); letter frequencies do not.
     """
     sample = data[:200_000]
-    if sum(b >= 0x80 for b in sample[:20_000]) < 20:
+    if sum(b >= 0x80 for b in sample[:20_000]) < min_letters:
         return None
     best, best_score = None, 0.0
     for enc in ("cp1251", "koi8_r", "cp866"):
         # distinct words only: one answer of 100,000 repeated letters must not decide
         words = {w for w in sample.decode(enc, errors="replace").split() if len(w) <= 30}
         letters = [c for w in words for c in w if "а" <= c.lower() <= "я" or c.lower() == "ё"]
-        if len(letters) < 20:
+        if len(letters) < min_letters:
             continue
         lows = [c for c in letters if c.islower()]
         score = (

@@ -6,7 +6,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+# control characters, zero-width marks and bidi embeddings/overrides/isolates (which can make
+# text display in another order than it is stored: "Trojan source"); RTL letters stay
+_CTRL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _HYPHENS = "-\u00ad\u2010\u2011"
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -14,7 +18,7 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop control characters, fold runs of spaces."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _CTRL.sub(" ", text).replace("\ufb01", "fi").replace("\ufb02", "fl")
     return _SPACES.sub(" ", text).strip()
 

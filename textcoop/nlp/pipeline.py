@@ -17,6 +17,7 @@ from textcoop.extract.language import detect_lang
 from textcoop.nlp import classifier as _classifier  # noqa: F401
 from textcoop.nlp import lemmas as _lemmas  # noqa: F401
 from textcoop.nlp import seeds as _seeds  # noqa: F401
+from textcoop.safeload import verify_manifest
 
 LANGS = ("ru", "en")
 
@@ -35,6 +36,28 @@ def build_pipeline(lang: str, codebook) -> Language:
 
 class ModelError(TextcoopError):
     code = "E520"
+
+
+MODEL_KIND = "themes"
+
+
+def _load_pipeline(path: Path) -> Language:
+    """spacy.load from spaCy's own format; weights are numpy arrays read without pickle.
+
+    Should a file hold pickled data anyway (a manifest rewritten along with
+    it), numpy refuses it (``allow_pickle=False``) and so do we, in words.
+    """
+    try:
+        return spacy.load(path)
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise ModelError(
+                f"refusing to load {path}: a weight file holds pickled Python objects, which could run foreign code",
+                hint="use a model directory written by `textcoop train`",
+            ) from exc
+        raise ModelError(f"cannot load the pipeline in {path}: {exc}") from exc
+    except OSError as exc:
+        raise ModelError(f"cannot load the pipeline in {path}: {exc}") from exc
 
 
 @dataclass
@@ -72,10 +95,13 @@ class ThemeCoder:
                 f"no textcoop model in {self.dir}",
                 hint="build the default models with `make models` or train one with `textcoop train`",
             )
+        # every file must be the one `textcoop train` wrote (sha256 in manifest.json)
+        # before spaCy or numpy opens anything: models travel between colleagues
+        verify_manifest(self.dir, MODEL_KIND)
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         self.pipelines: dict[str, Language] = {}
         for lang in self.meta.get("languages", []):
-            self.pipelines[lang] = spacy.load(self.dir / lang)
+            self.pipelines[lang] = _load_pipeline(self.dir / lang)
         if not self.pipelines:
             raise ModelError(f"model {self.dir} has no language pipelines")
         if codebook is not None and codebook.hash != self.meta["codebook"]["hash"]:

@@ -30,10 +30,17 @@ ProgressFn = Callable[[str, str, int, int], None]
 
 @dataclass
 class IngestOptions:
-    """How to ingest: parallelism, limits, extraction choices, metadata manifest."""
+    """How to ingest: parallelism, limits, extraction choices, metadata manifest.
+
+    ``timeout`` and ``max_memory_mb`` are per document: a file over either is
+    recorded as a problem (``timeout``, ``memory_limit``) and the batch goes on.
+    ``batch_docs`` documents at most are written per transaction.
+    """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     timeout: float = 600.0
+    max_memory_mb: float | None = 3000.0
+    batch_docs: int = BATCH_DOCS
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     manifest: str | Path | None = None
 
@@ -159,9 +166,19 @@ def _merge_meta(inferred: DocumentMeta, given: DocumentMeta | None) -> DocumentM
 
 
 def _hashed(
-    files: list[Path], store: Store, report: IngestReport, progress: ProgressFn | None, total: int
+    files: list[Path],
+    store: Store,
+    report: IngestReport,
+    progress: ProgressFn | None,
+    total: int,
+    dups: list[tuple[str, str]],
 ) -> Iterator[tuple[str, tuple]]:
-    """New files as worker tasks; files already in the store are reported as skipped."""
+    """New files as worker tasks; files already in the store are reported as skipped.
+
+    A file with the same content as one earlier in this run goes to ``dups``
+    as (path, first path): whether it counts as skipped or failed depends on
+    how the first one fares.
+    """
     seen: dict[str, str] = {}
     for f in files:
         try:
@@ -174,13 +191,16 @@ def _hashed(
             if progress:
                 progress("failed", str(f), 0, total)
             continue
-        existing = store.doc_id_for_sha(sha) or seen.get(sha)
-        if existing:
-            report.skipped.append((str(f), existing))
+        existing = store.doc_id_for_sha(sha)
+        if existing or sha in seen:
+            if existing:
+                report.skipped.append((str(f), existing))
+            else:
+                dups.append((str(f), seen[sha]))
             if progress:
                 progress("skipped", str(f), 0, total)
             continue
-        seen[sha] = sha[:12]
+        seen[sha] = str(f)
         yield str(f), (str(f), sha)
 
 
@@ -205,8 +225,10 @@ def ingest(
     for path, code, msg in missing:
         report.failed.append((path, code, msg))
         store.record_error(path, None, code, msg, report.run_id)
+    dups: list[tuple[str, str]] = []
     tasks = (
-        (key, (*args, opts.extract)) for key, args in _hashed(files, store, report, progress, total)
+        (key, (*args, opts.extract))
+        for key, args in _hashed(files, store, report, progress, total, dups)
     )
     batch: list[tuple[str, ProcessedDocument, DocumentMeta]] = []
     batch_pages, batch_started = 0, time.monotonic()
@@ -228,7 +250,13 @@ def ingest(
         batch.clear()
         batch_pages = 0
 
-    for res in run_tasks(process_file, tasks, workers=opts.workers, timeout=opts.timeout):
+    for res in run_tasks(
+        process_file,
+        tasks,
+        workers=opts.workers,
+        timeout=opts.timeout,
+        max_memory_mb=opts.max_memory_mb,
+    ):
         path = res.key
         report.worker_peak_mb = max(report.worker_peak_mb, res.peak_rss_mb)
         if res.ok:
@@ -239,7 +267,7 @@ def ingest(
             batch_pages += pd.doc.n_pages
             # a few documents per transaction: commits are costly, and a crash loses
             # at most this batch, which the rerun extracts again
-            full = batch_pages >= BATCH_PAGES or len(batch) >= BATCH_DOCS
+            full = batch_pages >= BATCH_PAGES or len(batch) >= max(1, opts.batch_docs)
             if full or time.monotonic() - batch_started > BATCH_SECONDS:
                 flush()
             event = "stored"
@@ -250,5 +278,15 @@ def ingest(
         if progress:
             progress(event, path, 0, total)
     flush()
+    stored = dict(report.stored)
+    failed = {path: (code, msg) for path, code, msg in report.failed}
+    for path, first in dups:
+        if first in stored:
+            report.skipped.append((path, stored[first]))
+        else:  # every input is accounted for: a copy of a failed file fails the same way
+            code, msg = failed.get(first, ("extract_failed", "was not stored"))
+            msg = f"same content as {first}, which failed: {msg}"
+            report.failed.append((path, code, msg))
+            store.record_error(path, None, code, msg, report.run_id)
     store.finish_run(report.run_id, len(report.stored), len(report.skipped), len(report.failed))
     return report

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,9 +43,7 @@ def _now() -> dt.datetime:
 class Store:
     """A corpus store opened on one DuckDB file. Use ``open_store`` to get one."""
 
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
-        import duckdb
-
+    def __init__(self, path: str | Path, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = Path(path)
         self.read_only = read_only
         if read_only and not self.path.exists():
@@ -54,8 +53,28 @@ class Store:
             )
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + max(0.0, wait)
+        while True:
+            try:
+                self.con = self._connect()
+                break
+            except StoreBusyError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self._migrate()
+        except Exception:
+            self.con.close()  # a refused store must not keep DuckDB's file open in this process
+            raise
+
+    def _connect(self):
+        """A DuckDB connection; another process holding the file becomes StoreBusyError."""
+        import duckdb
+
+        read_only = self.read_only
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             msg = str(exc)
             m = re.search(r"PID (\d+)", msg)
@@ -63,7 +82,7 @@ class Store:
                 pid = m.group(1) if m else "unknown"
                 raise StoreBusyError(
                     f"store {self.path} is in use by PID {pid}",
-                    hint="wait for that textcoop run to finish, or use another --store",
+                    hint="wait for that textcoop run to finish (or add --wait SECONDS), or use another --store",
                 ) from exc
             raise StoreError(f"cannot open store {self.path}: {msg}") from exc
         except duckdb.Error as exc:
@@ -71,11 +90,6 @@ class Store:
                 f"{self.path} is not a textcoop store (DuckDB could not open it: {exc})",
                 hint="point --store at a .duckdb file made by textcoop, or a new path",
             ) from exc
-        try:
-            self._migrate()
-        except Exception:
-            self.con.close()  # a refused store must not keep DuckDB's file open in this process
-            raise
 
     # -- schema ---------------------------------------------------------
     def _version(self) -> int:
@@ -99,7 +113,7 @@ class Store:
         if self.read_only:
             raise StoreError(
                 f"store {self.path} needs a schema migration",
-                hint="open it once for writing (e.g. `textcoop check`)",
+                hint="open it once for writing (e.g. `textcoop check --repair`, which migrates it)",
             )
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -144,6 +158,27 @@ class Store:
             [path, sha256, code, message, run_id, _now()],
         )
         self.con.execute("COMMIT")
+
+    def record_doc_error(self, doc_id: str, code: str, message: str, run_id: str | None) -> str:
+        """Record a stored document's processing error (e.g. classify); returns its file name."""
+        row = self.con.execute(
+            "SELECT source_path, sha256, file_name FROM documents WHERE doc_id = ?", [doc_id]
+        ).fetchone()
+        path, sha, name = row if row else (doc_id, None, doc_id)
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM problems WHERE doc_id = ? AND code = ?", [doc_id, code])
+        self.con.execute(
+            "INSERT INTO problems VALUES (?, ?, ?, NULL, 'error', ?, ?, ?, ?)",
+            [path, sha, doc_id, code, message, run_id, _now()],
+        )
+        self.con.execute("COMMIT")
+        return name
+
+    def docs_without_text(self) -> list[tuple[str, str]]:
+        """(doc_id, file name) of stored documents with no segments (nothing to code)."""
+        return self.con.execute(
+            "SELECT doc_id, file_name FROM documents WHERE n_segments = 0 ORDER BY file_name"
+        ).fetchall()
 
     # -- writing documents ----------------------------------------------
     def doc_id_for_sha(self, sha256: str) -> str | None:
@@ -367,6 +402,9 @@ class Store:
         try:
             con.execute("DELETE FROM segment_themes WHERE doc_id = ?", [doc_id])
             con.execute("DELETE FROM doc_coverage WHERE doc_id = ?", [doc_id])
+            con.execute(
+                "DELETE FROM problems WHERE doc_id = ? AND code = 'classify_failed'", [doc_id]
+            )
             if rows:
                 con.executemany(
                     "INSERT INTO segment_themes VALUES (?, ?, ?, ?, ?, ?)",
@@ -551,9 +589,12 @@ class Store:
 
 
 @contextmanager
-def open_store(path: str | Path, read_only: bool = False) -> Iterator[Store]:
-    """Open (creating if needed) a corpus store; closes it on exit."""
-    store = Store(path, read_only=read_only)
+def open_store(path: str | Path, read_only: bool = False, wait: float = 0.0) -> Iterator[Store]:
+    """Open (creating if needed) a corpus store; closes it on exit.
+
+    ``wait``: seconds to keep retrying while another process holds the store.
+    """
+    store = Store(path, read_only=read_only, wait=wait)
     try:
         yield store
     finally:

@@ -39,6 +39,8 @@ class SurveyReport:
     truncated: int = 0
     duplicate_ids: list[str] = field(default_factory=list)
     theme_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # (row, reason code, plain message) for the end-of-run "what went wrong" list
+    issues: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _prepare(text: str) -> tuple[str, bool]:
@@ -122,13 +124,36 @@ def code_answers(
     themes = [lab for lab in coder.labels if lab != "other"]
     out = df.copy()
     rep = SurveyReport(rows=len(df))
+    labels = (
+        [f"{id_column}={v}" for v in df[id_column].astype(str)]
+        if id_column
+        else [f"row {i + 2}" for i in range(len(df))]  # the spreadsheet row, after the header
+    )
     if id_column:
         ids = df[id_column].astype(str)
         rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
+        rep.issues += [
+            (
+                labels[i],
+                "duplicate_id",
+                f"duplicate respondent id {ids.iloc[i]!r} (appears more than once)",
+            )
+            for i in np.flatnonzero(ids.duplicated(keep="first").to_numpy())
+        ]
     for col in text_columns:
         prefix = "" if len(text_columns) == 1 else f"{col}__"
-        prepared = [_prepare(str(v)) for v in df[col].tolist()]
+        raw = [str(v) for v in df[col].tolist()]
+        prepared = [_prepare(v) for v in raw]
         rep.truncated += sum(tr for _, tr in prepared)
+        for i, (_, tr) in enumerate(prepared):
+            if tr:
+                rep.issues.append(
+                    (
+                        labels[i],
+                        "long_answer",
+                        f"{col}: answer of {len(raw[i]):,} characters coded on its first {MAX_CHARS:,} (marked for review)",
+                    )
+                )
         texts = [t for t, _ in prepared]
         present = [i for i, t in enumerate(texts) if t]
         docs = coder.code([texts[i] for i in present]) if present else []
@@ -155,7 +180,7 @@ def code_answers(
             lang = detect_lang(doc.text, default="ru")
             conflict = bool(ev) and labs == ["other"] and not nonsub[i]
             review[i] = (not nonsub[i]) and (
-                conf < review_below or lang not in coder.pipelines or conflict
+                conf < review_below or lang not in coder.pipelines or conflict or prepared[i][1]
             )
             if progress:
                 progress(i, n)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from textcoop import __version__
 from textcoop.errors import InputError
-from textcoop.nlp.pipeline import build_pipeline
+from textcoop.nlp.pipeline import MODEL_KIND, build_pipeline
+from textcoop.safeload import write_manifest
 from textcoop.themes.codebook import OTHER, Codebook
 from textcoop.themes.data import Example, check_labels, data_hash, split_dev
 from textcoop.themes.metrics import evaluate_labels
@@ -144,6 +145,8 @@ def train_model(
         },
     }
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    # last: the sha256 of every file, checked before the model is ever loaded
+    write_manifest(tmp, MODEL_KIND, {"textcoop": __version__, "codebook": meta["codebook"]})
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)
