@@ -23,8 +23,9 @@ COMMANDS = [
     ["ingest"], ["status"], ["docs"], ["show"], ["export"], ["meta"], ["meta", "set"],
     ["codebook"], ["codebook", "show"], ["codebook", "validate"], ["codebook", "init"],
     ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"],
+    ["topics"], ["topics", "fit"], ["topics", "show"],
 ]  # fmt: skip
-GROUPS = (["meta"], ["codebook"], ["survey"])
+GROUPS = (["meta"], ["codebook"], ["survey"], ["topics"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c))

@@ -17,6 +17,7 @@ from textcoop.cli.meta import meta_app
 from textcoop.cli.show import show_cmd
 from textcoop.cli.status import status_cmd
 from textcoop.cli.survey import survey_app
+from textcoop.cli.topics import topics_app
 from textcoop.cli.train import train_cmd
 
 app = typer.Typer(
@@ -59,6 +60,7 @@ app.command("train")(train_cmd)
 app.command("evaluate")(evaluate_cmd)
 app.command("classify")(classify_cmd)
 app.command("code")(code_cmd)
+app.add_typer(topics_app, name="topics")
 
 
 def main() -> None:
