@@ -146,7 +146,7 @@ def fit_cmd(
         2, "--workers", help="Worker processes/threads for gensim-multicore and tomotopy."
     ),
     min_tokens: int = typer.Option(
-        40,
+        15,
         "--min-tokens",
         help="Join consecutive segments of a section until a passage has this many content words (0: one per segment).",
     ),

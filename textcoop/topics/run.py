@@ -48,7 +48,7 @@ class TopicConfig:
     stability_runs: int = 3
     passes: int = 10
     workers: int = 2
-    min_tokens: int = 40
+    min_tokens: int = 15
     no_above: float = 0.3  # drop terms in more than this share of passages
     coherence: str = "c_v"
     topn: int = 10

@@ -65,9 +65,8 @@ def seeded_eta(
         )
     base = 1.0 / k
     eta = np.full((k, n_terms), base)
-    for i, th in enumerate(guided):
-        ids = np.array(th.term_ids)
-        eta[:, ids] = base * 0.01
+    for th in guided:
+        eta[:, np.array(th.term_ids)] = base * 0.01
     for i, th in enumerate(guided):
         eta[i, np.array(th.term_ids)] = strength
     return eta
