@@ -172,9 +172,9 @@ def test_seeded_run_labels_prevalence_and_tables(toy_store, tmp_path, store):
     book = load_codebook()
     for t in book.themes:
         if t.id == "finance":
-            t.seeds = {"ru": ["субсидия", "кредит", "лизинг"]}
+            t.seeds = {"ru": ["субсидия", "кредит", "лизинг", "налог", "гарантия"]}
         elif t.id == "skills":
-            t.seeds = {"ru": ["кадры", "обучение", "колледж"]}
+            t.seeds = {"ru": ["кадры", "обучение", "колледж", "специалист", "профессия"]}
         elif t.id != "other":
             t.seeds = {"ru": ["несуществующийтермин"]}
     book.save(cb)
@@ -191,12 +191,13 @@ def test_seeded_run_labels_prevalence_and_tables(toy_store, tmp_path, store):
         res = fit_topics(st, cfg)
         tables = topic_tables(st)
     topics = res.topics
-    print(topics[["topic", "theme", "theme_score", "seeded_theme"]])
     assert list(topics.seeded_theme[:2]) == ["finance", "skills"] and pd.isna(
         topics.seeded_theme[2]
     )
     assert list(topics.theme[:2]) == ["finance", "skills"] and pd.isna(topics.theme[2])
-    assert theme_of(topics.top_terms[2]) == "sport"
+    # the whole vocabulary of a theme follows its seeds (not only the seed terms)
+    assert [theme_of(t) for t in topics.top_terms] == ["finance", "skills", "sport"]
+    assert min(purity(list(topics.top_terms))) == 1.0
     assert any("no guided topic" in n for n in res.notes)
     assert 0.0 <= res.stability <= 1.0
     # prevalence: each document's weights sum to 1; the planted region leads its topic
@@ -288,6 +289,7 @@ def test_cli_fit_writes_tables_json_and_show_reads_the_run(toy_store, tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
     args = ["topics", "fit", "--store", str(db), "-k", "auto", "--k-grid", "2,3", "--passes", "4"]
+    args += ["--no-above", "0.6", "--min-tokens", "0"]
     r = runner.invoke(
         app, [*args, "--stability-runs", "2", "--out", str(out), "--format", "parquet"]
     )

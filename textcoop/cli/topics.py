@@ -66,23 +66,19 @@ def print_tables(tables: dict, n_passages: int = 1, notes: list[str] | None = No
         highlight=False,
     )
     t = Table(
-        title="topics (theme = best-matching codebook theme, score = share of top-term weight on its seeds)"
+        title="topics (theme: best-matching codebook theme, score: share of top-term weight on its seeds; share: mean over documents)"
     )
-    for col in ("#", "label", "theme (score)", "seeded", "prevalence", "top terms"):
+    for col in ("#", "theme (score)", "seeded", "share", "top terms"):
         t.add_column(col, overflow="fold")
     for r in tables["topics"].itertuples():
-        theme = (
-            f"{r.theme} ({r.theme_score:.2f})"
-            if r.theme is not None and r.theme == r.theme
-            else f"none ({r.theme_score:.2f})"
-        )
+        matched = r.theme is not None and r.theme == r.theme
+        theme = f"{r.theme if matched else 'none'} ({r.theme_score:.2f})"
         t.add_row(
             str(r.topic),
-            r.label,
             theme,
             cell(r.seeded_theme),
             f"{r.prevalence:.1%}",
-            " ".join(r.top_terms),
+            " ".join(list(r.top_terms)[:8]),
         )
     console.print(t)
     if n_passages > 0:
@@ -94,7 +90,7 @@ def print_tables(tables: dict, n_passages: int = 1, notes: list[str] | None = No
         for r in p.itertuples():
             doc = cell(r.title, 60) or r.doc_id
             pt.add_row(
-                str(r.topic), f"{doc} ({cell(r.region) or '-'})", str(r.page), cell(r.text, 220)
+                str(r.topic), f"{doc} ({cell(r.region) or '-'})", str(r.page), cell(r.text, 160)
             )
         console.print(pt)
     for note in notes if notes is not None else params.get("notes", []):
@@ -150,6 +146,9 @@ def fit_cmd(
         "--min-tokens",
         help="Join consecutive segments of a section until a passage has this many content words (0: one per segment).",
     ),
+    no_above: float = typer.Option(
+        0.3, "--no-above", help="Drop terms found in more than this share of passages."
+    ),
     coherence: str = typer.Option(
         "c_v", "--coherence", help="Coherence measure: c_v, c_npmi or u_mass."
     ),
@@ -186,6 +185,7 @@ def fit_cmd(
         passes=passes,
         workers=workers,
         min_tokens=min_tokens,
+        no_above=no_above,
         coherence=coherence,
     )
     filters = parse_where(where)

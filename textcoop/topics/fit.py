@@ -59,6 +59,13 @@ def check_k(k: int, n_units: int) -> None:
         )
 
 
+def chunksize(n_units: int) -> int:
+    """About 8 online updates per pass: with one chunk per pass a small corpus gets a handful
+    of updates in all and seeded topics stop in poor local optima (seed terms pinned, the
+    rest of the theme's vocabulary in another topic)."""
+    return int(min(2000, max(16, n_units // 8)))
+
+
 def _gensim_doc_topic(model: Any, bow: Any, k: int) -> np.ndarray:
     """Unit-topic weights from variational inference, chunk by chunk over the streamed corpus."""
     rows: list[np.ndarray] = []
@@ -100,7 +107,7 @@ def fit_gensim(
         num_topics=k,
         passes=passes,
         iterations=100,
-        chunksize=2000,
+        chunksize=chunksize(len(bow)),
         random_state=seed,
         eta=eta if eta is not None else "symmetric",
         alpha="symmetric",

@@ -53,7 +53,7 @@ class TopicConfig:
     coherence: str = "c_v"
     topn: int = 10
     theme_threshold: float = 0.2
-    seed_strength: float = 200.0
+    seed_strength: float = 200.0  # prior pseudo-count of each seed term on its guided topic
     n_passages: int = 5
 
 
@@ -243,6 +243,11 @@ def fit_topics(
             at += k
         best = max(curve_rows, key=lambda r: (round(r[1], 6), -r[0]))
         chosen = best[0]
+        if len(grid) > 2 and chosen == grid[-1]:
+            notes.append(
+                f"coherence was highest at the largest K of the grid ({chosen}); "
+                "a larger K may score higher still (try --k-grid with larger values)"
+            )
         fitted = fits[chosen]
         chosen_scores = scores[sum(k for k in grid if k < chosen) :][:chosen]
         curve = pd.DataFrame(curve_rows, columns=["k", "coherence"])

@@ -56,7 +56,17 @@ def guided_themes(terms: list[ThemeTerms]) -> list[ThemeTerms]:
 def seeded_eta(
     guided: list[ThemeTerms], k: int, n_terms: int, strength: float = 200.0
 ) -> np.ndarray:
-    """A k x V prior: symmetric 1/k, seed terms boosted on their topic and damped elsewhere."""
+    """A k x V prior: symmetric 1/k, seed terms boosted on their topic and damped elsewhere.
+
+    ``strength`` is the prior pseudo-count of each seed term on its topic.
+    Measured: on the real programs (themes rare, ~0.5% of the text each) 20
+    was too weak to hold guided topics on their themes, 100 held all twelve
+    with some foreign terms mixed in, 200 held them cleanly. On a toy corpus
+    (3 themes of 10 words, each a third of the text) 30-200 recovered the
+    themes when seeds named 5 of a theme's 10 words, but with only 3 seeds
+    200 pinned them so hard that the theme's other words went to a free
+    topic (20 still worked). Seeds should name a theme's core vocabulary.
+    """
     if k <= len(guided):
         raise InputError(
             f"-k {k} leaves no free topic: {len(guided)} codebook themes guide a topic each",
