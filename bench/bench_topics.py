@@ -143,7 +143,7 @@ def main() -> None:
     ap.add_argument("--dir", type=Path)
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--passes", type=int, default=5)
-    ap.add_argument("--synthetic-passes", type=int, default=2)
+    ap.add_argument("--synthetic-passes", type=int, default=1)
     ap.add_argument("--synthetic-n", type=int, default=100_000)
     ap.add_argument(
         "--skip-real", action="store_true", help="Synthetic corpus only (a quick check)."

@@ -261,6 +261,12 @@ def test_model_dir_round_trip_and_tampered_pickle_refused(toy_store, tmp_path):
     assert [dictionary[int(i)] for i in np.argsort(-matrix[0])[:10]] == list(
         res.topics.top_terms[0]
     )
+    from typer.testing import CliRunner
+
+    from textcoop.cli.app import app
+
+    r = CliRunner().invoke(app, ["topics", "show", "--model-dir", str(d)])
+    assert r.exit_code == 0 and " ".join(res.topics.top_terms[0][:3]) in r.output, r.output
     # a pickle that would run code when loaded is refused before anything is unpickled
     marker = tmp_path / "pwned"
 
@@ -275,6 +281,8 @@ def test_model_dir_round_trip_and_tampered_pickle_refused(toy_store, tmp_path):
     (d / "extra.pkl").write_bytes(b"x")
     with pytest.raises(UnsafeModelError, match="not listed"):
         load_topic_term(d)
+    r = CliRunner().invoke(app, ["topics", "show", "--model-dir", str(d)])
+    assert r.exit_code == 1 and "E500" in r.output
 
 
 def test_cli_fit_writes_tables_json_and_show_reads_the_run(toy_store, tmp_path):
