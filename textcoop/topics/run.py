@@ -210,6 +210,11 @@ def fit_topics(
     say = progress or (lambda msg: None)
     notes: list[str] = []
     codebook = load_codebook(cfg.codebook)
+    if cfg.engine == "tomotopy" and cfg.workers != 1:
+        notes.append(
+            f"tomotopy with {cfg.workers} worker threads may give a different model for the same "
+            "seed; use --workers 1 for an exactly reproducible run"
+        )
     with tempfile.TemporaryDirectory(prefix="textcoop-topics-") as work:
         say("reading and lemmatising segments")
         corpus = build_corpus(store, work, where, min_tokens=cfg.min_tokens, no_above=cfg.no_above)
