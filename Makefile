@@ -61,6 +61,7 @@ bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/evaluate_themes.py
 	$(PY) bench/bench_survey.py
+	$(PY) bench/bench_topics.py
 
 # the theme coder against seed matching alone and TF-IDF + logistic regression
 evaluate: $(STAMP)
