@@ -138,11 +138,17 @@ def _grid(cfg: TopicConfig, n_units: int, n_guided: int, notes: list[str]) -> li
 
 
 def _passages(corpus: TopicCorpus, theta: np.ndarray, n_terms: np.ndarray, n: int) -> pd.DataFrame:
-    """Top passages per topic: highest weight, at most two per document, substantial ones first."""
+    """Top passages per topic, at most two per document.
+
+    Ranked by topic weight times fullness (terms / 30, capped at 1): by weight
+    alone, form fragments ("Руководитель ___ (должность)") with a handful of
+    terms came first, because few terms make a passage easy to give to one topic.
+    """
     rows = []
     long_enough = n_terms >= min(10, int(np.median(n_terms)) if len(n_terms) else 0)
+    fullness = np.minimum(1.0, n_terms / 30.0)
     for t in range(theta.shape[1]):
-        order = np.argsort(-theta[:, t], kind="stable")
+        order = np.argsort(-(theta[:, t] * fullness), kind="stable")
         per_doc: dict[str, int] = {}
         picked = 0
         for u in order:
