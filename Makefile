@@ -64,6 +64,7 @@ bench: $(STAMP) sysdeps
 	$(PY) bench/bench_ingest.py
 	$(PY) bench/evaluate_themes.py
 	$(PY) bench/bench_survey.py
+	$(PY) bench/bench_topics.py
 
 # bounded fuzz run of the extractors (not in CI): mutated and random files, fixed seed;
 # exit 1 when a file raises an unexpected exception instead of a reason

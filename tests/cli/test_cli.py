@@ -25,8 +25,9 @@ COMMANDS = [
     ["train"], ["evaluate"], ["code"], ["classify"], ["survey"], ["survey", "code"], ["survey", "summary"], ["survey", "agreement"], ["survey", "review"], ["survey", "merge"], ["survey", "emergent"], ["gaps"], ["compare"],
     ["report"],
     ["check"],
+    ["topics"], ["topics", "fit"], ["topics", "show"],
 ]  # fmt: skip
-GROUPS = (["meta"], ["codebook"], ["survey"])
+GROUPS = (["meta"], ["codebook"], ["survey"], ["topics"])
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c))

@@ -21,6 +21,7 @@ from textcoop.cli.report import report_cmd
 from textcoop.cli.show import show_cmd
 from textcoop.cli.status import status_cmd
 from textcoop.cli.survey import survey_app
+from textcoop.cli.topics import topics_app
 from textcoop.cli.train import train_cmd
 
 app = typer.Typer(
@@ -67,6 +68,7 @@ app.command("gaps")(gaps_cmd)
 app.command("compare")(compare_cmd)
 app.command("report")(report_cmd)
 app.command("check")(check_cmd)
+app.add_typer(topics_app, name="topics")
 
 
 def main() -> None:

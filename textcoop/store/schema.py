@@ -7,7 +7,7 @@ one is refused (it was written by a newer textcoop).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: dict[int, list[str]] = {
     1: [
@@ -107,6 +107,54 @@ MIGRATIONS: dict[int, list[str]] = {
             n_segments INTEGER NOT NULL,
             top_segments INTEGER[] NOT NULL,
             PRIMARY KEY (doc_id, theme)
+        )""",
+    ],
+    3: [
+        """CREATE TABLE topic_runs (
+            run_id VARCHAR PRIMARY KEY,
+            created TIMESTAMP NOT NULL,
+            model_dir VARCHAR,
+            engine VARCHAR NOT NULL,
+            k INTEGER NOT NULL,
+            seeded BOOLEAN NOT NULL,
+            params JSON NOT NULL,
+            coherence DOUBLE,
+            coherence_measure VARCHAR,
+            stability DOUBLE
+        )""",
+        """CREATE TABLE topics (
+            run_id VARCHAR NOT NULL,
+            topic INTEGER NOT NULL,
+            label VARCHAR NOT NULL,
+            top_terms VARCHAR[] NOT NULL,
+            term_weights DOUBLE[] NOT NULL,
+            theme VARCHAR,
+            theme_score DOUBLE NOT NULL,
+            seeded_theme VARCHAR,
+            prevalence DOUBLE NOT NULL,
+            PRIMARY KEY (run_id, topic)
+        )""",
+        """CREATE TABLE doc_topics (
+            run_id VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            topic INTEGER NOT NULL,
+            weight DOUBLE NOT NULL,
+            PRIMARY KEY (run_id, doc_id, topic)
+        )""",
+        """CREATE TABLE topic_passages (
+            run_id VARCHAR NOT NULL,
+            topic INTEGER NOT NULL,
+            rank INTEGER NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            seg_no INTEGER NOT NULL,
+            weight DOUBLE NOT NULL,
+            seg_end INTEGER
+        )""",
+        """CREATE TABLE coherence_curve (
+            run_id VARCHAR NOT NULL,
+            k INTEGER NOT NULL,
+            coherence DOUBLE NOT NULL,
+            chosen BOOLEAN NOT NULL
         )""",
     ],
 }

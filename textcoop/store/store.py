@@ -427,6 +427,52 @@ class Store:
             "FROM doc_coverage c JOIN documents d USING (doc_id) ORDER BY d.file_name, c.share DESC"
         ).df()
 
+    # -- topics ---------------------------------------------------------
+    TOPIC_TABLES = ("topics", "doc_topics", "topic_passages", "coherence_curve")
+
+    def write_topic_run(self, run: dict[str, Any], tables: dict[str, Any]) -> str:
+        """Store one topic-model run (its row and the four result tables) in one transaction.
+
+        ``tables`` maps topics, doc_topics, topic_passages, coherence_curve to
+        pandas DataFrames with the tables' columns except run_id.
+        """
+        con = self.con
+        run_id = run["run_id"]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(
+                "INSERT INTO topic_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    _now(),
+                    run.get("model_dir"),
+                    run["engine"],
+                    int(run["k"]),
+                    bool(run["seeded"]),
+                    json.dumps(run.get("params") or {}, ensure_ascii=False, default=str),
+                    run.get("coherence"),
+                    run.get("coherence_measure"),
+                    run.get("stability"),
+                ],
+            )
+            for name in self.TOPIC_TABLES:
+                df = tables[name].copy()
+                df.insert(0, "run_id", run_id)
+                cols = ", ".join(df.columns)
+                con.register("_incoming", df)
+                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _incoming")
+                con.unregister("_incoming")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return run_id
+
+    def topic_run_ids(self) -> list[str]:
+        """Topic runs, newest first."""
+        rows = self.con.execute("SELECT run_id FROM topic_runs ORDER BY created DESC").fetchall()
+        return [r[0] for r in rows]
+
     def set_meta(self, doc: str, **fields: Any) -> str:
         """Edit a document's metadata (region, year, doc_type, title); returns its id."""
         doc_id = self.resolve(doc)
