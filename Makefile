@@ -45,9 +45,10 @@ demo: $(STAMP) sysdeps
 	$(TEXTCOOP) export doc_coverage --store $(OUT)/demo.duckdb --format csv --out $(OUT)/demo_coverage.csv
 	$(TEXTCOOP) survey code corpora/sample/survey_answers.csv --text-column q_barriers --text-column q_support --id-column resp_id --out $(OUT)/demo_survey_coded.xlsx
 	$(TEXTCOOP) survey summary $(OUT)/demo_survey_coded.xlsx --by region --out $(OUT)/demo_survey_frequencies.csv
+	$(TEXTCOOP) topics fit --store $(OUT)/demo.duckdb -k auto --seeded --out $(OUT)/demo_topics
 	$(TEXTCOOP) gaps --store $(OUT)/demo.duckdb --survey $(OUT)/demo_survey_coded.xlsx --out $(OUT)/demo_gaps --top 3
 	$(TEXTCOOP) compare --store $(OUT)/demo.duckdb --by region --out $(OUT)/demo_compare
-	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document), $(OUT)/demo_survey_coded.xlsx (coded survey), $(OUT)/demo_survey_frequencies.csv (theme frequencies by region), $(OUT)/demo_gaps/ (gaps per region), $(OUT)/demo_compare/ (strategies compared)"
+	@echo "Demo output: $(OUT)/demo.duckdb (corpus store), $(OUT)/demo_segments.csv (segments), $(OUT)/demo_coverage.csv (theme coverage per document), $(OUT)/demo_survey_coded.xlsx (coded survey), $(OUT)/demo_survey_frequencies.csv (theme frequencies by region), $(OUT)/demo_topics/ (topics), $(OUT)/demo_gaps/ (gaps per region), $(OUT)/demo_compare/ (strategies compared)"
 	$(TEXTCOOP) report --store $(OUT)/demo.duckdb --survey $(OUT)/demo_survey_coded.xlsx --out $(OUT)/demo_report.html --lang ru
 
 test: $(STAMP) sysdeps
