@@ -22,11 +22,21 @@ def classify_cmd(
     force: bool = typer.Option(
         False, "--force", help="Recode documents already coded by this model."
     ),
+    workers: int = typer.Option(
+        0, "--workers", "-w", help="Worker processes (0 = one per CPU core)."
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address to code on a cluster (default $TEXTCOOP_SCHEDULER or the config file; 'local' forces local workers).",
+    ),
 ) -> None:
     """Code every segment (scores, themes, evidence) and compute each document's theme coverage.
 
     Example: textcoop classify --store corpus.duckdb
     """
+    import os
+
     from rich.progress import Progress
 
     from textcoop.nlp.pipeline import ThemeCoder
@@ -35,9 +45,10 @@ def classify_cmd(
     from textcoop.themes.codebook import load_codebook
 
     coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
+    par = {"workers": workers or os.cpu_count() or 1, "scheduler": scheduler}
     with open_store(store) as st:
         if state.quiet:
-            rep = classify_store(st, coder, force)
+            rep = classify_store(st, coder, force, **par)
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("classify", total=None)
@@ -46,6 +57,7 @@ def classify_cmd(
                     coder,
                     force,
                     progress=lambda d, i, n: bar.update(task, completed=i, total=n),
+                    **par,
                 )
         cov = st.coverage_df()
     console.print(
@@ -62,3 +74,9 @@ def classify_cmd(
             )
             t.add_row(file_name, cell(g.region.iloc[0]), shares or "-")
         console.print(t)
+    if rep.failed:
+        console.print(f"[red]{len(rep.failed)} document(s) not coded[/red]", highlight=False)
+        for doc_id, code, msg in rep.failed[:5]:
+            console.print(f"  {doc_id}: {code}: {msg}", highlight=False)
+        console.print("  rerun the same command to code them", highlight=False)
+        raise typer.Exit(1)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.parallel import Executor, make_executor
 from textcoop.store.store import Store
 from textcoop.themes.codebook import OTHER
 
@@ -25,6 +26,8 @@ class ClassifyReport:
     skipped: int = 0
     model_id: str = ""
     coverage: dict[str, dict[str, float]] = field(default_factory=dict)
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, code, message)
+    workers: int = 1
 
 
 def model_id(coder: ThemeCoder) -> str:
@@ -55,29 +58,129 @@ def document_coverage(segments: list[tuple], docs: list, top: int = 3) -> list[t
     return sorted(out, key=lambda c: -c[1])
 
 
+def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Theme rows (seg_no, themes, scores_json, evidence) and coverage of one document's segments."""
+    docs = coder.code([text for _, _, text in segs])
+    rows = []
+    for (seg_no, _kind, _text), doc in zip(segs, docs, strict=True):
+        scores = {k: round(v, 4) for k, v in doc.cats.items()}
+        evidence = sorted({f"{sp.label_}:{sp.text}" for sp in doc.spans.get("evidence", [])})
+        rows.append((seg_no, list(doc._.themes), json.dumps(scores), evidence))
+    return rows, document_coverage(segs, docs)
+
+
+_CODERS: dict[str, ThemeCoder] = {}
+
+
+def cached_coder(model_dir: str) -> ThemeCoder:
+    """The worker process's ThemeCoder for ``model_dir``, loaded on first use (seconds) and kept."""
+    coder = _CODERS.get(model_dir)
+    if coder is None:
+        coder = _CODERS[model_dir] = ThemeCoder(model_dir)
+    return coder
+
+
+def code_chunk(model_dir: str, docs: list[tuple[str, list[tuple]]]) -> list[tuple]:
+    """Worker task: code a chunk of documents; (doc_id, rows, coverage) for each.
+
+    The model is loaded once per worker process and kept for its next chunks;
+    the store is never touched here (the caller is the single writer).
+    """
+    coder = cached_coder(model_dir)
+    return [(doc_id, *code_document(coder, segs)) for doc_id, segs in docs]
+
+
+def _chunks(store: Store, todo: list[str], chunk_segments: int) -> Iterator[list[tuple]]:
+    """Documents with their segments, grouped into chunks of about ``chunk_segments`` segments."""
+    chunk: list[tuple] = []
+    size = 0
+    for doc_id in todo:
+        segs = store.doc_segments(doc_id)
+        chunk.append((doc_id, segs))
+        size += len(segs)
+        if size >= chunk_segments:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def classify_store(
     store: Store,
     coder: ThemeCoder,
     force: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    chunk_segments: int = 2000,
 ) -> ClassifyReport:
-    """Code the segments of every document not yet coded by this model (atomic per document)."""
+    """Code the segments of every document not yet coded by this model (atomic per document).
+
+    With ``workers`` > 1, a Dask ``scheduler`` (None: ``$TEXTCOOP_SCHEDULER`` or
+    the config file, see :mod:`textcoop.cluster`) or an ``executor``, chunks of
+    about ``chunk_segments`` segments are coded in worker processes (each
+    loads the model once) and written here, one transaction per document; a
+    corpus smaller than one chunk is coded in this process, where the model
+    is already loaded. Results are the same either way.
+    """
     mid = model_id(coder)
     todo = store.docs_to_classify(mid, force)
     report = ClassifyReport(model_id=mid)
-    for i, doc_id in enumerate(todo, start=1):
-        segs = store.doc_segments(doc_id)
-        docs = coder.code([text for _, _, text in segs])
-        rows = []
-        for (seg_no, _kind, _text), doc in zip(segs, docs, strict=True):
-            scores = {k: round(v, 4) for k, v in doc.cats.items()}
-            evidence = sorted({f"{sp.label_}:{sp.text}" for sp in doc.spans.get("evidence", [])})
-            rows.append((seg_no, list(doc._.themes), json.dumps(scores), evidence))
-        cov = document_coverage(segs, docs)
+    done = 0
+
+    def write(doc_id: str, rows: list[tuple], cov: list[tuple]) -> None:
+        nonlocal done
         store.write_themes(doc_id, mid, rows, cov)
+        done += 1
         report.documents += 1
         report.segments += len(rows)
         report.coverage[doc_id] = {c[0]: c[1] for c in cov}
         if progress:
-            progress(doc_id, i, len(todo))
+            progress(doc_id, done, len(todo))
+
+    chunks = _chunks(store, todo, chunk_segments)
+    first = next(chunks, None)
+    second = next(chunks, None) if first is not None else None
+    from textcoop.cluster import resolve_scheduler
+
+    address = resolve_scheduler(scheduler)
+    parallel = executor is not None or workers > 1 or address is not None
+    if second is None or not parallel:
+        for chunk in (c for c in (first, second) if c is not None):
+            for doc_id, segs in chunk:
+                write(doc_id, *code_document(coder, segs))
+        for chunk in chunks:
+            for doc_id, segs in chunk:
+                write(doc_id, *code_document(coder, segs))
+        return report
+
+    ex = executor or make_executor(workers, address or "local")
+    report.workers = ex.workers
+    model_dir = str(coder.dir.resolve())
+
+    def tasks() -> Iterator[tuple]:
+        for i, chunk in enumerate((first, second)):
+            yield i, (model_dir, chunk)
+        for i, chunk in enumerate(chunks, start=2):
+            yield i, (model_dir, chunk)
+
+    members: dict[int, list[str]] = {}
+
+    def tracked() -> Iterator[tuple]:
+        for key, args in tasks():
+            members[key] = [doc_id for doc_id, _ in args[1]]
+            yield key, args
+
+    try:
+        for res in ex.run(code_chunk, tracked(), timeout=600.0):
+            ids = members.pop(res.key, [])
+            if res.ok:
+                for doc_id, rows, cov in res.value:
+                    write(doc_id, rows, cov)
+            else:
+                report.failed += [(doc_id, res.code, res.message) for doc_id in ids]
+    finally:
+        if executor is None:
+            ex.close()
     return report
