@@ -57,10 +57,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check textcoop tests bench corpora
 	$(VENV)/bin/ruff format --check textcoop tests bench corpora
 
+# one table (ingest, classify, survey, topics, demo, memory) and bench/results.json
 bench: $(STAMP) sysdeps
-	$(PY) bench/bench_ingest.py
-	$(PY) bench/evaluate_themes.py
-	$(PY) bench/bench_survey.py
+	$(PY) bench/run_all.py
 
 # the theme coder against seed matching alone and TF-IDF + logistic regression
 evaluate: $(STAMP)
