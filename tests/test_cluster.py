@@ -81,7 +81,14 @@ def _run(folder: Path, store_path: Path, coder, executor, workers: int) -> None:
     with open_store(store_path) as st:
         rep = ingest([folder], st, IngestOptions(workers=workers, timeout=120, executor=executor))
         assert len(rep.stored) == 5 and len(rep.skipped) == 1 and len(rep.failed) == 2
-        crep = classify_store(st, coder, workers=workers, executor=executor, chunk_segments=40)
+        crep = classify_store(
+            st,
+            coder,
+            workers=workers,
+            executor=executor,
+            chunk_segments=40,
+            min_parallel_segments=80,
+        )
         assert crep.documents == 5 and not crep.failed
 
 
@@ -108,7 +115,9 @@ def test_survey_chunks_give_the_same_table(cluster, coder):
     cols = ["q_barriers", "q_support"]
     serial, srep = code_answers(df, cols, coder, "resp_id")
     with DaskExecutor(cluster.scheduler_address) as ex:
-        dask, drep = code_answers(df, cols, coder, "resp_id", executor=ex, chunk_rows=7)
+        dask, drep = code_answers(
+            df, cols, coder, "resp_id", executor=ex, chunk_rows=7, min_parallel_rows=0
+        )
     assert len(df) > 14  # at least three chunks
     pd.testing.assert_frame_equal(dask, serial)
     assert drep == srep

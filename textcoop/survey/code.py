@@ -116,17 +116,19 @@ def code_answers(
     progress: Callable[[int, int], None] | None = None,
     workers: int = 1,
     executor: Executor | None = None,
-    chunk_rows: int = 2000,
+    chunk_rows: int = 500,
+    min_parallel_rows: int = 3000,
 ) -> tuple[pd.DataFrame, SurveyReport]:
     """Return ``df`` with coded columns added for each text column, and a report.
 
     ``review_below`` is the confidence under which answers go to people (a
     calibrated cut-off from ``calibrate`` when a target accuracy is set).
-    With ``workers`` > 1 (or an ``executor``) and more than ``chunk_rows``
-    rows, chunks of rows are coded in worker processes, each loading the
-    model once; the result is the same table.
+    With ``workers`` > 1 (or an ``executor``) and at least
+    ``min_parallel_rows`` rows, chunks of ``chunk_rows`` rows are coded in
+    worker processes, each loading the model once; the result is the same
+    table. Smaller tables are coded here, where the model is already loaded.
     """
-    if (workers > 1 or executor is not None) and len(df) > chunk_rows:
+    if (workers > 1 or executor is not None) and len(df) >= max(min_parallel_rows, 2):
         return _code_parallel(
             df,
             text_columns,

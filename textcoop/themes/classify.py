@@ -9,6 +9,7 @@ its strongest passages (by score) as evidence, with page and section.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -113,16 +114,19 @@ def classify_store(
     workers: int = 1,
     scheduler: str | None = None,
     executor: Executor | None = None,
-    chunk_segments: int = 2000,
+    chunk_segments: int = 500,
+    min_parallel_segments: int = 3000,
 ) -> ClassifyReport:
     """Code the segments of every document not yet coded by this model (atomic per document).
 
     With ``workers`` > 1, a Dask ``scheduler`` (None: ``$TEXTCOOP_SCHEDULER`` or
     the config file, see :mod:`textcoop.cluster`) or an ``executor``, chunks of
-    about ``chunk_segments`` segments are coded in worker processes (each
-    loads the model once) and written here, one transaction per document; a
-    corpus smaller than one chunk is coded in this process, where the model
-    is already loaded. Results are the same either way.
+    about ``chunk_segments`` segments (small enough to keep every worker busy
+    to the end) are coded in worker processes, each loading the model once,
+    and written here, one transaction per document. A corpus of fewer than
+    ``min_parallel_segments`` segments is coded in this process, where the
+    model is already loaded: starting workers would cost more than it saves.
+    Results are the same either way.
     """
     mid = model_id(coder)
     todo = store.docs_to_classify(mid, force)
@@ -139,18 +143,22 @@ def classify_store(
         if progress:
             progress(doc_id, done, len(todo))
 
-    chunks = _chunks(store, todo, chunk_segments)
-    first = next(chunks, None)
-    second = next(chunks, None) if first is not None else None
     from textcoop.cluster import resolve_scheduler
 
     address = resolve_scheduler(scheduler)
     parallel = executor is not None or workers > 1 or address is not None
-    if second is None or not parallel:
-        for chunk in (c for c in (first, second) if c is not None):
-            for doc_id, segs in chunk:
-                write(doc_id, *code_document(coder, segs))
-        for chunk in chunks:
+    chunks = _chunks(store, todo, chunk_segments)
+    # look ahead (bounded) to see whether the corpus is worth the workers
+    head: list[list[tuple]] = []
+    buffered = 0
+    while parallel and buffered < min_parallel_segments:
+        chunk = next(chunks, None)
+        if chunk is None:
+            break
+        head.append(chunk)
+        buffered += sum(len(segs) for _, segs in chunk)
+    if not parallel or len(head) < 2 or buffered < min_parallel_segments:
+        for chunk in itertools.chain(head, chunks):
             for doc_id, segs in chunk:
                 write(doc_id, *code_document(coder, segs))
         return report
@@ -160,9 +168,7 @@ def classify_store(
     model_dir = str(coder.dir.resolve())
 
     def tasks() -> Iterator[tuple]:
-        for i, chunk in enumerate((first, second)):
-            yield i, (model_dir, chunk)
-        for i, chunk in enumerate(chunks, start=2):
+        for i, chunk in enumerate(itertools.chain(head, chunks)):
             yield i, (model_dir, chunk)
 
     members: dict[int, list[str]] = {}
