@@ -179,7 +179,7 @@ def classify_rows(quick: bool, raw: dict) -> list[Row]:
             copy.write_bytes(base.read_bytes())
             with textcoop.open_store(copy) as st:
                 t0 = time.perf_counter()
-                rep = classify_store(st, coder, workers=w)
+                rep = classify_store(st, coder, workers=w, min_parallel_segments=0)
                 out[w] = time.perf_counter() - t0
                 assert rep.segments == n_seg and not rep.failed
     raw["classify_store"] = {
