@@ -61,11 +61,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check textcoop tests bench corpora
 	$(VENV)/bin/ruff format --check textcoop tests bench corpora
 
+# one table (ingest, classify, survey, topics, demo, memory) and bench/results.json
 bench: $(STAMP) sysdeps
-	$(PY) bench/bench_ingest.py
-	$(PY) bench/evaluate_themes.py
-	$(PY) bench/bench_survey.py
-	$(PY) bench/bench_topics.py
+	$(PY) bench/run_all.py
 
 # bounded fuzz run of the extractors (not in CI): mutated and random files, fixed seed;
 # exit 1 when a file raises an unexpected exception instead of a reason

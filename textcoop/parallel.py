@@ -1,4 +1,4 @@
-"""A process pool that survives its tasks: per-task time limits, crashes cost one task.
+"""Process pools that survive their tasks, behind one small interface (:class:`Executor`).: per-task time limits, crashes cost one task.
 
 ``concurrent.futures`` cannot kill a task that hangs inside a native library
 (MuPDF on a hostile PDF) and breaks the whole pool when a worker dies. Here
@@ -6,6 +6,10 @@ each worker is a process we own: a task past its deadline gets its worker
 killed and replaced, a worker that dies takes only its current task with it,
 and results stream back in completion order. Each worker imports the heavy
 libraries once, so spawning costs are paid per worker, not per document.
+
+The same ``run(fn, tasks)`` interface has a Dask distributed back end
+(:mod:`textcoop.cluster`): callers (ingest, classify, survey coding) hand
+out pure tasks and remain the single writer of their results.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass
@@ -81,9 +85,37 @@ def _memory_result(key: Any, max_mb: float | None, seconds: float) -> TaskResult
 _OOM_WORDS = ("memory", "malloc", "alloc")
 
 
-def _worker_main(conn, fn: Callable, max_mb: float | None = None) -> None:  # pragma: no cover
+def call_task(fn: Callable, key: Any, args: tuple, max_mb: float | None = None) -> TaskResult:
+    """Run one task and turn any failure into a result: one bad input costs only itself.
+
+    Shared by the local workers and the Dask back end, so a document fails
+    with the same code whichever engine ran it.
+    """
     from textcoop.errors import ExtractionError
 
+    t0 = time.perf_counter()
+    try:
+        value = fn(*args)
+        out = TaskResult(key, True, value, seconds=time.perf_counter() - t0)
+    except ExtractionError as exc:
+        out = TaskResult(
+            key, False, code=exc.reason, message=str(exc), seconds=time.perf_counter() - t0
+        )
+    except MemoryError:
+        out = _memory_result(key, max_mb, time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - any library failure costs this document only
+        if max_mb and any(w in str(exc).lower() for w in _OOM_WORDS):
+            out = _memory_result(key, max_mb, time.perf_counter() - t0)
+        else:
+            tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
+            out = TaskResult(
+                key, False, code="extract_failed", message=f"{type(exc).__name__}: {exc} ({tb})"
+            )
+    out.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _worker_main(conn, fn: Callable, max_mb: float | None = None) -> None:  # pragma: no cover
     if max_mb:
         _limit_memory(max_mb)
 
@@ -95,28 +127,7 @@ def _worker_main(conn, fn: Callable, max_mb: float | None = None) -> None:  # pr
         if msg is None:
             return
         key, args = msg
-        t0 = time.perf_counter()
-        try:
-            value = fn(*args)
-            out = TaskResult(key, True, value, seconds=time.perf_counter() - t0)
-        except ExtractionError as exc:
-            out = TaskResult(
-                key, False, code=exc.reason, message=str(exc), seconds=time.perf_counter() - t0
-            )
-        except MemoryError:
-            out = _memory_result(key, max_mb, time.perf_counter() - t0)
-        except Exception as exc:  # noqa: BLE001 - any library failure costs this document only
-            if max_mb and any(w in str(exc).lower() for w in _OOM_WORDS):
-                out = _memory_result(key, max_mb, time.perf_counter() - t0)
-            else:
-                tb = traceback.format_exc(limit=3).strip().splitlines()[-1]
-                out = TaskResult(
-                    key,
-                    False,
-                    code="extract_failed",
-                    message=f"{type(exc).__name__}: {exc} ({tb})",
-                )
-        out.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out = call_task(fn, key, args, max_mb)
         try:
             conn.send(out)
         except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
@@ -267,3 +278,79 @@ def run_tasks(
     finally:
         for w in pool:
             w.stop()
+
+
+class Executor(Protocol):
+    """Runs pure tasks somewhere and streams back :class:`TaskResult` in completion order.
+
+    ``tasks`` are ``(key, args)`` pairs pulled lazily (memory stays bounded);
+    ``fn`` is a module-level function. Implementations: :class:`LocalExecutor`
+    (own worker processes) and ``textcoop.cluster.DaskExecutor``.
+    """
+
+    workers: int
+
+    def run(
+        self,
+        fn: Callable,
+        tasks: Iterable[tuple[Any, tuple]],
+        timeout: float = 600.0,
+        max_memory_mb: float | None = None,
+    ) -> Iterator[TaskResult]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """Worker processes on this machine (:func:`run_tasks`): time limits and crash isolation."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = max(1, workers)
+
+    def run(
+        self,
+        fn: Callable,
+        tasks: Iterable[tuple[Any, tuple]],
+        timeout: float = 600.0,
+        max_memory_mb: float | None = None,
+    ) -> Iterator[TaskResult]:
+        return run_tasks(
+            fn, tasks, workers=self.workers, timeout=timeout, max_memory_mb=max_memory_mb
+        )
+
+    def close(self) -> None:
+        """Nothing to release: each ``run`` starts and stops its own workers."""
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def make_executor(workers: int = 0, scheduler: str | None = None) -> Executor:
+    """A Dask executor when a scheduler address is given (flag, environment or config), else local.
+
+    ``workers`` 0 means one per CPU core; it is ignored on a cluster, whose
+    size is the cluster's.
+    """
+    from textcoop.cluster import DaskExecutor, resolve_scheduler
+
+    address = resolve_scheduler(scheduler)
+    if address:
+        return DaskExecutor(address)
+    import os
+
+    return LocalExecutor(workers or os.cpu_count() or 1)
+
+
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of up to ``size`` items, pulled lazily from ``items``."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

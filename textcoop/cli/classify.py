@@ -26,11 +26,21 @@ def classify_cmd(
     wait: float = typer.Option(
         0.0, "--wait", help="Seconds to wait for another textcoop run to release the store."
     ),
+    workers: int = typer.Option(
+        0, "--workers", "-w", help="Worker processes (0 = one per CPU core)."
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address to code on a cluster (default $TEXTCOOP_SCHEDULER or the config file; 'local' forces local workers).",
+    ),
 ) -> None:
     """Code every segment (scores, themes, evidence) and compute each document's theme coverage.
 
     Example: textcoop classify --store corpus.duckdb
     """
+    import os
+
     from rich.progress import Progress
 
     from textcoop.nlp.pipeline import ThemeCoder
@@ -39,9 +49,10 @@ def classify_cmd(
     from textcoop.themes.codebook import load_codebook
 
     coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
+    par = {"workers": workers or os.cpu_count() or 1, "scheduler": scheduler}
     with open_store(store, wait=wait) as st:
         if state.quiet:
-            rep = classify_store(st, coder, force)
+            rep = classify_store(st, coder, force, **par)
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("classify", total=None)
@@ -50,6 +61,7 @@ def classify_cmd(
                     coder,
                     force,
                     progress=lambda d, i, n: bar.update(task, completed=i, total=n),
+                    **par,
                 )
         cov = st.coverage_df()
     console.print(

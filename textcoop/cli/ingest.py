@@ -70,6 +70,11 @@ def ingest_cmd(
     max_ocr_pages: int = typer.Option(
         60, "--max-ocr-pages", help="OCR at most this many pages per document."
     ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler address (tcp://host:8786) to run on a cluster; default $TEXTCOOP_SCHEDULER or ~/.config/textcoop/config.toml; 'local' forces local workers.",
+    ),
     tables: str = typer.Option(
         "grid", "--tables", help="grid (fast ruled-table reader), pymupdf (page.find_tables), none."
     ),
@@ -98,6 +103,7 @@ def ingest_cmd(
             pdf=PdfOptions(ocr=ocr, max_pages=max_pages, max_ocr_pages=max_ocr_pages, tables=tables)
         ),
         manifest=meta,
+        scheduler=scheduler,
     )
     # walk the folders once: ingest gets the file list (and the missing paths, to record them)
     files, missing = discover(paths)

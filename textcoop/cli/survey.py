@@ -46,6 +46,12 @@ def survey_code_cmd(
         "--calibration",
         help="Labelled answers (gold JSONL/CSV) to calibrate on (default: the model's held-out survey dev split).",
     ),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        "-w",
+        help="Worker processes for tables over 2,000 rows (0 = one per CPU core).",
+    ),
 ) -> None:
     """Add theme columns, confidence, needs_review, evidence and nonsubstantive to the table.
 
@@ -91,7 +97,16 @@ def survey_code_cmd(
                 f"with {cal.expected_accuracy:.1%} exact agreement",
                 highlight=False,
             )
-    coded, rep = code_answers(df, list(text_column), coder, id_column, review_below)
+    import os
+
+    coded, rep = code_answers(
+        df,
+        list(text_column),
+        coder,
+        id_column,
+        review_below,
+        workers=workers or os.cpu_count() or 1,
+    )
     notes = write_table(coded, out, cb)
     read_note = ", ".join(
         f"{k} {v}" for k, v in info.items() if k in ("encoding", "delimiter", "sheet")

@@ -18,7 +18,7 @@ from pathlib import Path
 from textcoop import __version__
 from textcoop.errors import ManifestError
 from textcoop.extract import SUPPORTED, ExtractOptions, process_file, sha256_file
-from textcoop.parallel import run_tasks
+from textcoop.parallel import Executor, LocalExecutor, make_executor
 from textcoop.store.store import Store
 from textcoop.types import DOC_TYPES, DocumentMeta, ProcessedDocument
 
@@ -43,6 +43,9 @@ class IngestOptions:
     batch_docs: int = BATCH_DOCS
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     manifest: str | Path | None = None
+    # a Dask scheduler address (None: $TEXTCOOP_SCHEDULER or the config file, else local workers)
+    scheduler: str | None = None
+    executor: Executor | None = None  # an open executor to reuse (tests, benchmarks)
 
 
 @dataclass
@@ -235,6 +238,15 @@ def ingest(
 
     def flush() -> None:
         nonlocal batch_pages
+        # a document delivered twice (a task rerun elsewhere) is stored once: sha256 decides
+        fresh = []
+        for item in batch:
+            existing = store.doc_id_for_sha(item[1].doc.sha256)
+            if existing:
+                report.skipped.append((item[0], existing))
+            else:
+                fresh.append(item)
+        batch[:] = fresh
         if not batch:
             return
         ids = store.add_documents([(pd, meta) for _, pd, meta in batch], report.run_id, __version__)
@@ -250,17 +262,13 @@ def ingest(
         batch.clear()
         batch_pages = 0
 
-    for res in run_tasks(
-        process_file,
-        tasks,
-        workers=opts.workers,
-        timeout=opts.timeout,
-        max_memory_mb=opts.max_memory_mb,
-    ):
+    def _collect(res) -> None:
+        nonlocal batch_pages, batch_started
         path = res.key
         report.worker_peak_mb = max(report.worker_peak_mb, res.peak_rss_mb)
         if res.ok:
             pd = res.value
+            pd.doc.path = path  # as given, whichever path the worker read
             if not batch:
                 batch_started = time.monotonic()
             batch.append((path, pd, _merge_meta(pd.meta, manifest.get(Path(path).resolve()))))
@@ -277,6 +285,19 @@ def ingest(
             event = "failed"
         if progress:
             progress(event, path, 0, total)
+
+    executor = opts.executor or make_executor(opts.workers, opts.scheduler)
+    if not isinstance(executor, LocalExecutor):
+        # remote workers have their own working directory: give them absolute paths
+        tasks = ((key, (str(Path(args[0]).resolve()), *args[1:])) for key, args in tasks)
+    try:
+        for res in executor.run(
+            process_file, tasks, timeout=opts.timeout, max_memory_mb=opts.max_memory_mb
+        ):
+            _collect(res)
+    finally:
+        if opts.executor is None:
+            executor.close()
     flush()
     stored = dict(report.stored)
     failed = {path: (code, msg) for path, code, msg in report.failed}

@@ -23,6 +23,7 @@ import pandas as pd
 from textcoop.extract.language import detect_lang
 from textcoop.extract.textclean import clean_text
 from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.parallel import Executor, make_executor
 
 MAX_CHARS = 5000
 
@@ -115,12 +116,32 @@ def code_answers(
     id_column: str | None = None,
     review_below: float = 0.6,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_rows: int = 500,
+    min_parallel_rows: int = 3000,
 ) -> tuple[pd.DataFrame, SurveyReport]:
     """Return ``df`` with coded columns added for each text column, and a report.
 
     ``review_below`` is the confidence under which answers go to people (a
     calibrated cut-off from ``calibrate`` when a target accuracy is set).
+    With ``workers`` > 1 (or an ``executor``) and at least
+    ``min_parallel_rows`` rows, chunks of ``chunk_rows`` rows are coded in
+    worker processes, each loading the model once; the result is the same
+    table. Smaller tables are coded here, where the model is already loaded.
     """
+    if (workers > 1 or executor is not None) and len(df) >= max(min_parallel_rows, 2):
+        return _code_parallel(
+            df,
+            text_columns,
+            coder,
+            id_column,
+            review_below,
+            progress,
+            workers,
+            executor,
+            chunk_rows,
+        )
     themes = [lab for lab in coder.labels if lab != "other"]
     out = df.copy()
     rep = SurveyReport(rows=len(df))
@@ -196,4 +217,74 @@ def code_answers(
         rep.nonsubstantive[col] = int(nonsub.sum())
         rep.needs_review[col] = int(review.sum())
         rep.theme_counts[col] = {th: int(flags[th].sum()) for th in themes}
+    return out, rep
+
+
+def code_rows(
+    model_dir: str, chunk: pd.DataFrame, text_columns: list[str], review_below: float
+) -> tuple[pd.DataFrame, SurveyReport]:
+    """Worker task: the coded columns of a chunk of rows (model loaded once per process)."""
+    from textcoop.themes.classify import cached_coder
+
+    coded, rep = code_answers(
+        chunk[text_columns], text_columns, cached_coder(model_dir), None, review_below
+    )
+    return coded.drop(columns=text_columns), rep
+
+
+def _code_parallel(
+    df: pd.DataFrame,
+    text_columns: list[str],
+    coder: ThemeCoder,
+    id_column: str | None,
+    review_below: float,
+    progress: Callable[[int, int], None] | None,
+    workers: int,
+    executor: Executor | None,
+    chunk_rows: int,
+) -> tuple[pd.DataFrame, SurveyReport]:
+    from textcoop.errors import TextcoopError
+
+    model_dir = str(coder.dir.resolve())
+    starts = list(range(0, len(df), chunk_rows))
+    tasks = (
+        (i, (model_dir, df.iloc[s : s + chunk_rows][text_columns], text_columns, review_below))
+        for i, s in enumerate(starts)
+    )
+    parts: dict[int, tuple[pd.DataFrame, SurveyReport]] = {}
+    ex = executor or make_executor(workers)
+    try:
+        for res in ex.run(code_rows, tasks, timeout=600.0):
+            if not res.ok:
+                s = starts[res.key]
+                raise TextcoopError(
+                    f"coding rows {s + 1}-{min(s + chunk_rows, len(df))} failed in a worker: {res.message}",
+                    value=res.code,
+                    hint="rerun with --workers 1 to see the error in this process",
+                )
+            parts[res.key] = res.value
+            if progress:
+                progress(min((res.key + 1) * chunk_rows, len(df)), len(df))
+    finally:
+        if executor is None:
+            ex.close()
+    added = pd.concat([parts[i][0] for i in range(len(starts))])
+    out = df.copy()
+    for col in added.columns:
+        out[col] = added[col].to_numpy()
+    rep = SurveyReport(rows=len(df))
+    if id_column:
+        ids = df[id_column].astype(str)
+        rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
+    for i in range(len(starts)):
+        r = parts[i][1]
+        rep.truncated += r.truncated
+        for name in ("coded", "empty", "nonsubstantive", "needs_review"):
+            total = getattr(rep, name)
+            for col, n in getattr(r, name).items():
+                total[col] = total.get(col, 0) + n
+        for col, counts in r.theme_counts.items():
+            tc = rep.theme_counts.setdefault(col, {})
+            for th, n in counts.items():
+                tc[th] = tc.get(th, 0) + n
     return out, rep

@@ -9,11 +9,13 @@ its strongest passages (by score) as evidence, with page and section.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.parallel import Executor, make_executor
 from textcoop.store.store import Store
 from textcoop.themes.codebook import OTHER
 
@@ -29,6 +31,7 @@ class ClassifyReport:
     coverage: dict[str, dict[str, float]] = field(default_factory=dict)
     failed: list[tuple[str, str, str, str]] = field(default_factory=list)
     no_text: list[tuple[str, str]] = field(default_factory=list)
+    workers: int = 1
 
 
 def model_id(coder: ThemeCoder) -> str:
@@ -59,11 +62,63 @@ def document_coverage(segments: list[tuple], docs: list, top: int = 3) -> list[t
     return sorted(out, key=lambda c: -c[1])
 
 
+def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Theme rows (seg_no, themes, scores_json, evidence) and coverage of one document's segments."""
+    docs = coder.code([text for _, _, text in segs])
+    rows = []
+    for (seg_no, _kind, _text), doc in zip(segs, docs, strict=True):
+        scores = {k: round(v, 4) for k, v in doc.cats.items()}
+        evidence = sorted({f"{sp.label_}:{sp.text}" for sp in doc.spans.get("evidence", [])})
+        rows.append((seg_no, list(doc._.themes), json.dumps(scores), evidence))
+    return rows, document_coverage(segs, docs)
+
+
+_CODERS: dict[str, ThemeCoder] = {}
+
+
+def cached_coder(model_dir: str) -> ThemeCoder:
+    """The worker process's ThemeCoder for ``model_dir``, loaded on first use (seconds) and kept."""
+    coder = _CODERS.get(model_dir)
+    if coder is None:
+        coder = _CODERS[model_dir] = ThemeCoder(model_dir)
+    return coder
+
+
+def code_chunk(model_dir: str, docs: list[tuple[str, list[tuple]]]) -> list[tuple]:
+    """Worker task: code a chunk of documents; (doc_id, rows, coverage) for each.
+
+    The model is loaded once per worker process and kept for its next chunks;
+    the store is never touched here (the caller is the single writer).
+    """
+    coder = cached_coder(model_dir)
+    return [(doc_id, *code_document(coder, segs)) for doc_id, segs in docs]
+
+
+def _chunks(store: Store, todo: list[str], chunk_segments: int) -> Iterator[list[tuple]]:
+    """Documents with their segments, grouped into chunks of about ``chunk_segments`` segments."""
+    chunk: list[tuple] = []
+    size = 0
+    for doc_id in todo:
+        segs = store.doc_segments(doc_id)
+        chunk.append((doc_id, segs))
+        size += len(segs)
+        if size >= chunk_segments:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def classify_store(
     store: Store,
     coder: ThemeCoder,
     force: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    chunk_segments: int = 500,
+    min_parallel_segments: int = 3000,
 ) -> ClassifyReport:
     """Code the segments of every document not yet coded by this model (atomic per document).
 
@@ -71,34 +126,93 @@ def classify_store(
     leaves whole documents coded or not at all, and a rerun codes only the
     rest. A document the model fails on is recorded as a problem
     (``classify_failed``) and the run goes on.
+
+    With ``workers`` > 1, a Dask ``scheduler`` (None: ``$TEXTCOOP_SCHEDULER`` or
+    the config file, see :mod:`textcoop.cluster`) or an ``executor``, chunks of
+    about ``chunk_segments`` segments (small enough to keep every worker busy
+    to the end) are coded in worker processes, each loading the model once,
+    and written here, one transaction per document. A corpus of fewer than
+    ``min_parallel_segments`` segments is coded in this process, where the
+    model is already loaded: starting workers would cost more than it saves.
+    Results are the same either way.
     """
     mid = model_id(coder)
     todo = store.docs_to_classify(mid, force)
     report = ClassifyReport(model_id=mid)
     report.no_text = store.docs_without_text()
     run_id = store.start_run("classify")
-    for i, doc_id in enumerate(todo, start=1):
-        try:
-            segs = store.doc_segments(doc_id)
-            docs = coder.code([text for _, _, text in segs])
-            rows = []
-            for (seg_no, _kind, _text), doc in zip(segs, docs, strict=True):
-                scores = {k: round(v, 4) for k, v in doc.cats.items()}
-                evidence = sorted(
-                    {f"{sp.label_}:{sp.text}" for sp in doc.spans.get("evidence", [])}
-                )
-                rows.append((seg_no, list(doc._.themes), json.dumps(scores), evidence))
-            cov = document_coverage(segs, docs)
-        except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the run
-            msg = f"theme coding failed: {type(exc).__name__}: {exc}"
-            name = store.record_doc_error(doc_id, "classify_failed", msg, run_id)
-            report.failed.append((doc_id, name, "classify_failed", msg))
-            continue
+    done = 0
+
+    def write(doc_id: str, rows: list[tuple], cov: list[tuple]) -> None:
+        nonlocal done
         store.write_themes(doc_id, mid, rows, cov)
+        done += 1
         report.documents += 1
         report.segments += len(rows)
         report.coverage[doc_id] = {c[0]: c[1] for c in cov}
         if progress:
-            progress(doc_id, i, len(todo))
+            progress(doc_id, done, len(todo))
+
+    def fail(doc_id: str, code: str, msg: str) -> None:
+        name = store.record_doc_error(doc_id, code, msg, run_id)
+        report.failed.append((doc_id, name, code, msg))
+
+    def code_here(chunks: Iterable[list[tuple]]) -> None:
+        for chunk in chunks:
+            for doc_id, segs in chunk:
+                try:
+                    rows, cov = code_document(coder, segs)
+                except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the run
+                    fail(
+                        doc_id,
+                        "classify_failed",
+                        f"theme coding failed: {type(exc).__name__}: {exc}",
+                    )
+                    continue
+                write(doc_id, rows, cov)
+
+    from textcoop.cluster import resolve_scheduler
+
+    address = resolve_scheduler(scheduler)
+    parallel = executor is not None or workers > 1 or address is not None
+    chunks = _chunks(store, todo, chunk_segments)
+    # look ahead (bounded) to see whether the corpus is worth the workers
+    head: list[list[tuple]] = []
+    buffered = 0
+    while parallel and buffered < min_parallel_segments:
+        chunk = next(chunks, None)
+        if chunk is None:
+            break
+        head.append(chunk)
+        buffered += sum(len(segs) for _, segs in chunk)
+    if not parallel or len(head) < 2 or buffered < min_parallel_segments:
+        code_here(itertools.chain(head, chunks))
+        store.finish_run(run_id, report.documents, 0, len(report.failed))
+        return report
+
+    ex = executor or make_executor(workers, address or "local")
+    report.workers = ex.workers
+    model_dir = str(coder.dir.resolve())
+    members: dict[int, list[str]] = {}
+
+    def tasks() -> Iterator[tuple]:
+        for i, chunk in enumerate(itertools.chain(head, chunks)):
+            members[i] = [doc_id for doc_id, _ in chunk]
+            yield i, (model_dir, chunk)
+
+    try:
+        for res in ex.run(code_chunk, tasks(), timeout=600.0):
+            ids = members.pop(res.key, [])
+            if res.ok:
+                for doc_id, rows, cov in res.value:
+                    write(doc_id, rows, cov)
+            else:
+                for doc_id in ids:
+                    fail(
+                        doc_id, "classify_failed", f"theme coding failed: {res.code}: {res.message}"
+                    )
+    finally:
+        if executor is None:
+            ex.close()
     store.finish_run(run_id, report.documents, 0, len(report.failed))
     return report
