@@ -295,8 +295,11 @@ def test_cli_report_migrates_an_older_store(tmp_path):
     with open_store(s):
         pass
     con = duckdb.connect(str(s))
-    con.execute("DROP TABLE segment_themes")
-    con.execute("DROP TABLE doc_coverage")
+    for table in (
+        "segment_themes", "doc_coverage",  # schema 2
+        "topic_runs", "topics", "doc_topics", "topic_passages", "coherence_curve",  # schema 3
+    ):  # fmt: skip
+        con.execute(f"DROP TABLE {table}")
     con.execute("DELETE FROM schema_info WHERE version > 1")
     con.close()
     r = runner.invoke(app, ["report", "--store", str(s), "--out", str(tmp_path / "r.html")])
