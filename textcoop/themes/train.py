@@ -17,7 +17,7 @@ from textcoop import __version__
 from textcoop.errors import InputError
 from textcoop.nlp.pipeline import build_pipeline
 from textcoop.themes.codebook import OTHER, Codebook
-from textcoop.themes.data import Example, check_labels, data_hash, split_dev
+from textcoop.themes.data import Example, check_labels, data_hash, document_of, split_dev
 from textcoop.themes.metrics import evaluate_labels
 
 
@@ -41,13 +41,16 @@ def weak_negatives(
     exclude: set[str] | None = None,
     seed: int = 0,
     lang: str = "ru",
+    exclude_docs: set[str] | None = None,
 ) -> list[Example]:
     """Sentences of real documents with no seed evidence at all, labelled ``other``.
 
     Real programs are mostly about roads, schools and sport; a few thousand
     of their sentences that match no seed term teach the coder that register
     as ``other`` (weak labels: built at run time from the user's or the shared
-    corpus, never stored). ``exclude`` holds sha1s of held-out gold sentences.
+    corpus, never stored). ``exclude`` holds sha1s of held-out gold sentences,
+    ``exclude_docs`` the held-out documents (see ``data.held_out``), whose
+    sentences are never sampled at all.
     """
     import hashlib
 
@@ -57,6 +60,8 @@ def weak_negatives(
     rng = random.Random(seed)
     cands: list[str] = []
     for f in sorted(Path(folder).rglob("*.txt")):
+        if exclude_docs and document_of(f.name) in exclude_docs:
+            continue
         text = f.read_text(encoding="utf-8", errors="replace")
         for a, b in split_spans(text):
             s = " ".join(text[a:b].split())
