@@ -32,10 +32,15 @@ class NotFittedError(TextcoopError):
     code = "E510"
 
 
-def lemma_text(doc: Doc) -> str:
-    """The Doc's alphabetic lemmas joined by spaces (read from arrays, no Token objects)."""
+def lemma_tokens(doc: Doc) -> list[str]:
+    """The Doc's alphabetic lemmas (as the lemmatiser left them, no Token objects)."""
     lemmas, alpha = doc_lemmas(doc)
-    return " ".join(lem for lem, a in zip(lemmas, alpha, strict=True) if a)
+    return [lem for lem, a in zip(lemmas, alpha, strict=True) if a]
+
+
+def lemma_text(doc: Doc) -> str:
+    """The Doc's alphabetic lemmas joined by spaces: what the word vectorizer is fitted on."""
+    return " ".join(lemma_tokens(doc))
 
 
 class ThemeClassifier:
@@ -103,16 +108,19 @@ class ThemeClassifier:
             raise NotFittedError(
                 f"{self.name} is not trained", hint="train a model with `textcoop train` first"
             )
-        w = self._word.transform([lemma_text(d) for d in docs])
-        c = self._fast_char().transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
-        return hstack([w, c, csr_matrix(self._seed_matrix(docs))]).tocsr()
+        word, char = self._fast()
+        w = word.transform_tokens([lemma_tokens(d) for d in docs])
+        c = char.transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
+        return hstack([w, c, csr_matrix(self._seed_matrix(docs))], format="csr")
 
-    def _fast_char(self):
-        from textcoop.nlp.charfeat import CharWbTfidf
+    def _fast(self):
+        """Batch TF-IDF transforms equal to the fitted vectorizers' (see ``charfeat``)."""
+        from textcoop.nlp.charfeat import CharWbTfidf, WordNgramTfidf
 
         if getattr(self, "_char_fast", None) is None:
-            self._char_fast = CharWbTfidf(
-                self._char.vocabulary_, np.asarray(self._char.idf_), self.char_ngrams
+            self._char_fast = (
+                WordNgramTfidf(self._word.vocabulary_, np.asarray(self._word.idf_)),
+                CharWbTfidf(self._char.vocabulary_, np.asarray(self._char.idf_), self.char_ngrams),
             )
         return self._char_fast
 
