@@ -43,6 +43,12 @@ def train_cmd(
     text_column: list[str] = typer.Option(
         None, "--text-column", "-t", help="Text column(s) of --from-survey tables."
     ),
+    real_weight: float = typer.Option(
+        1.0, "--real-weight", help="Weight of hand-labelled real sentences (given by reference)."
+    ),
+    tune_folds: int = typer.Option(
+        3, "--tune-folds", help="Folds for tuning decision thresholds (0: keep them at 0.5)."
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -104,7 +110,15 @@ def train_cmd(
     if weak_negatives:
         extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
     meta = train_model(
-        examples, cb, out, langs=lang or None, data_files=data, seed=seed, extra_train=extra
+        examples,
+        cb,
+        out,
+        langs=lang or None,
+        data_files=data,
+        seed=seed,
+        extra_train=extra,
+        real_weight=real_weight,
+        tune_folds=tune_folds,
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

@@ -88,11 +88,16 @@ def train_model(
     dev_share: float = 0.2,
     seed: int = 0,
     extra_train: list[Example] | None = None,
+    real_weight: float = 1.0,
+    tune_folds: int = 3,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
     ``extra_train`` (weak labels) is added to the training split only, so dev
-    metrics stay measured on the hand-labelled data.
+    metrics stay measured on the hand-labelled data. ``real_weight`` weighs
+    hand-labelled sentences of real documents (examples given by reference)
+    against the rest; ``tune_folds`` is passed to the classifier (0: fixed
+    0.5 thresholds).
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -120,7 +125,15 @@ def train_model(
         clf = nlp.get_pipe("textcoop_theme_classifier")
         docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
         dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
-        clf.fit(docs, [ex.labels for ex in train], codebook.ids, seed=seed)
+        weights = [real_weight if ex.source else 1.0 for ex in train]
+        clf.fit(
+            docs,
+            [ex.labels for ex in train],
+            codebook.ids,
+            tune_folds=tune_folds,
+            seed=seed,
+            sample_weight=weights,
+        )
         if dev:
             coded = list(nlp.get_pipe("textcoop_theme_classifier").pipe(dev_docs))
             metrics[lang] = evaluate_labels(
@@ -142,6 +155,8 @@ def train_model(
         },
         "seed": seed,
         "dev_share": dev_share,
+        "real_weight": real_weight,
+        "tune_folds": tune_folds,
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
