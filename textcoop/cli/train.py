@@ -49,6 +49,9 @@ def train_cmd(
     tune_folds: int = typer.Option(
         3, "--tune-folds", help="Folds for tuning decision thresholds (0: keep them at 0.5)."
     ),
+    seed_weight: float | None = typer.Option(
+        None, "--seed-weight", help="Scale of the seed-evidence features (0: ignore seed matches)."
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -119,6 +122,7 @@ def train_cmd(
         extra_train=extra,
         real_weight=real_weight,
         tune_folds=tune_folds,
+        seed_weight=seed_weight,
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

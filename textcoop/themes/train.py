@@ -90,6 +90,7 @@ def train_model(
     extra_train: list[Example] | None = None,
     real_weight: float = 1.0,
     tune_folds: int = 3,
+    seed_weight: float | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
@@ -97,7 +98,8 @@ def train_model(
     metrics stay measured on the hand-labelled data. ``real_weight`` weighs
     hand-labelled sentences of real documents (examples given by reference)
     against the rest; ``tune_folds`` is passed to the classifier (0: fixed
-    0.5 thresholds).
+    0.5 thresholds); ``seed_weight`` scales the seed-evidence features (0:
+    the classifier ignores seed matches; evidence spans are still shown).
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -123,6 +125,8 @@ def train_model(
         train = train + [ex for ex in (extra_train or []) if ex.lang == lang]
         nlp = build_pipeline(lang, codebook)
         clf = nlp.get_pipe("textcoop_theme_classifier")
+        if seed_weight is not None:
+            clf.seed_weight = seed_weight
         docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
         dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
         weights = [real_weight if ex.source else 1.0 for ex in train]
@@ -157,6 +161,7 @@ def train_model(
         "dev_share": dev_share,
         "real_weight": real_weight,
         "tune_folds": tune_folds,
+        "seed_weight": seed_weight,
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
