@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from textcoop.nlp.charfeat import CharWbTfidf
+from textcoop.nlp.charfeat import CharWbTfidf, WordNgramTfidf
 
 TRAIN = [
     "Субсидии на модернизацию оборудования",
@@ -41,3 +41,38 @@ def test_real_sentences_match():
     sk, fast = _pair()
     texts = TRAIN + ["Станки и оборудование; субсидии — денег нет!", ""]
     assert np.allclose(sk.transform(texts).toarray(), fast.transform(texts).toarray(), atol=1e-6)
+
+
+def _word_pair(train):
+    sk = TfidfVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        token_pattern=r"\S+",
+        lowercase=False,
+        dtype=np.float32,
+    )
+    sk.fit(train)
+    return sk, WordNgramTfidf(sk.vocabulary_, sk.idf_)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="абв гдеСтанкиgrants SME,.\t\n\xa0\x1c", max_size=60),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_word_ngrams_same_matrix_as_scikit_learn(texts):
+    sk, fast = _word_pair(["субсидия на оборудование", "нет денег на станки", "а б в г а б"])
+    assert np.allclose(sk.transform(texts).toarray(), fast.transform(texts).toarray(), atol=1e-6)
+
+
+def test_batch_rows_are_independent():
+    """A text's row does not depend on the other texts of its batch (empty ones included)."""
+    sk, fast = _pair()
+    texts = ["Станки и оборудование", "", "денег нет денег нет", "   "]
+    whole = fast.transform(texts).toarray()
+    for i, t in enumerate(texts):
+        assert np.allclose(whole[i], fast.transform([t]).toarray()[0], atol=1e-7)

@@ -43,6 +43,15 @@ def train_cmd(
     text_column: list[str] = typer.Option(
         None, "--text-column", "-t", help="Text column(s) of --from-survey tables."
     ),
+    real_weight: float = typer.Option(
+        1.0, "--real-weight", help="Weight of hand-labelled real sentences (given by reference)."
+    ),
+    tune_folds: int = typer.Option(
+        3, "--tune-folds", help="Folds for tuning decision thresholds (0: keep them at 0.5)."
+    ),
+    seed_weight: float | None = typer.Option(
+        None, "--seed-weight", help="Scale of the seed-evidence features (0: ignore seed matches)."
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -57,7 +66,6 @@ def train_cmd(
     term are added to training as `other` (never to the dev split).
     """
     import hashlib
-    import json
 
     from textcoop.themes.codebook import load_codebook
     from textcoop.themes.data import read_gold
@@ -83,20 +91,38 @@ def train_cmd(
             highlight=False,
         )
     extra = []
+    held_sha1s: set[str] = set()
+    held_docs: set[str] = set()
+    if exclude:
+        from textcoop.themes.data import document_of, held_out
+
+        held_sha1s, held_docs = held_out(exclude)
+        keep = [
+            ex
+            for ex in examples
+            if not (ex.source and document_of(ex.source) in held_docs)
+            and hashlib.sha1(" ".join(ex.text.split()).encode("utf-8")).hexdigest()
+            not in held_sha1s
+        ]
+        if len(keep) < len(examples):
+            console.print(
+                f"{len(examples) - len(keep)} training example(s) from held-out documents left out",
+                highlight=False,
+            )
+        examples = keep
     if weak_negatives:
-        held_out: set[str] = set()
-        for g in exclude or []:
-            for line in g.read_text(encoding="utf-8").splitlines():
-                row = json.loads(line) if line.strip() else {}
-                if row.get("sha1"):
-                    held_out.add(row["sha1"])
-                elif row.get("text"):
-                    held_out.add(
-                        hashlib.sha1(" ".join(row["text"].split()).encode("utf-8")).hexdigest()
-                    )
-        extra = sample_weak(weak_negatives, cb, n_weak, held_out, seed)
+        extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
     meta = train_model(
-        examples, cb, out, langs=lang or None, data_files=data, seed=seed, extra_train=extra
+        examples,
+        cb,
+        out,
+        langs=lang or None,
+        data_files=data,
+        seed=seed,
+        extra_train=extra,
+        real_weight=real_weight,
+        tune_folds=tune_folds,
+        seed_weight=seed_weight,
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

@@ -1,11 +1,19 @@
-"""Character n-gram TF-IDF at prediction time, with n-grams cached per word.
+"""TF-IDF features at prediction time, built for a whole batch at once.
 
-scikit-learn's ``char_wb`` analyzer rebuilds every n-gram of every word of
-every text in Python, which made it the slowest part of coding. Its n-grams
-never cross word boundaries, so a text's features are the sum of its words'
-features: we cache each distinct word's feature indices once and add them
-up. The result is the same matrix scikit-learn's ``transform`` gives for the
-same vocabulary and idf (tested), several times faster on real text.
+scikit-learn's analyzers rebuild every n-gram of every text in Python and
+count them in a dict per text, which made feature assembly the slowest part
+of coding. Two facts make a faster path exact:
+
+- ``char_wb`` n-grams never cross word boundaries, so a text's character
+  features are the sum of its words' features: each distinct word's feature
+  indices are computed once and cached;
+- TF-IDF with ``sublinear_tf`` and l2 norm is a per-row function of the raw
+  counts, so the counts of a whole batch can be gathered into one list of
+  (row, column) pairs and turned into the matrix with a few NumPy calls
+  instead of a dict, ``fromiter`` and ``argsort`` per text.
+
+The results equal scikit-learn's ``transform`` for the same vocabulary and
+idf (property-tested), several times faster on real text.
 """
 
 from __future__ import annotations
@@ -16,6 +24,26 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 _WS = re.compile(r"\s\s+")
+
+
+def _tfidf_rows(cols: list[int], lengths: list[int], idf: np.ndarray, n_rows: int) -> csr_matrix:
+    """``(1 + log tf) * idf``, l2-normalised per row, from each row's feature indices (repeats = counts)."""
+    n_cols = len(idf)
+    if not cols:
+        return csr_matrix((n_rows, n_cols), dtype=np.float32)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+    # one sort of (row, column) keys gives the distinct pairs and their counts
+    keys = rows * n_cols + np.asarray(cols, dtype=np.int64)
+    uniq, counts = np.unique(keys, return_counts=True)
+    r, c = np.divmod(uniq, n_cols)
+    vals = (1.0 + np.log(counts.astype(np.float32))) * idf[c]
+    sq = np.bincount(r, weights=(vals * vals).astype(np.float64), minlength=n_rows)
+    norms = np.sqrt(sq).astype(np.float32)
+    norms[norms == 0] = 1.0
+    vals = (vals / norms[r]).astype(np.float32)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(r, minlength=n_rows), out=indptr[1:])
+    return csr_matrix((vals, c, indptr), shape=(n_rows, n_cols))
 
 
 class CharWbTfidf:
@@ -35,9 +63,6 @@ class CharWbTfidf:
         self._cache: dict[str, list[int]] = {}
 
     def _word_features(self, word: str) -> list[int]:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
         w = f" {word} "
         w_len = len(w)
         voc = self.vocabulary
@@ -59,24 +84,39 @@ class CharWbTfidf:
         return out
 
     def transform(self, texts: list[str]) -> csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
+        cache = self._cache
+        cols: list[int] = []
+        lengths: list[int] = []
         for text in texts:
-            counts: dict[int, int] = {}
+            before = len(cols)
             for word in _WS.sub(" ", text.lower()).split():
-                for j in self._word_features(word):
-                    counts[j] = counts.get(j, 0) + 1
-            if counts:
-                idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-                vals = (1.0 + np.log(tf)) * self.idf[idx]
-                vals /= np.sqrt((vals * vals).sum()) or 1.0
-                order = np.argsort(idx)
-                indices.extend(idx[order].tolist())
-                data.extend(vals[order].tolist())
-            indptr.append(len(indices))
-        return csr_matrix(
-            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int64), np.array(indptr)),
-            shape=(len(texts), len(self.idf)),
-        )
+                feats = cache.get(word)
+                cols.extend(feats if feats is not None else self._word_features(word))
+            lengths.append(len(cols) - before)
+        return _tfidf_rows(cols, lengths, self.idf, len(texts))
+
+
+class WordNgramTfidf:
+    """``TfidfVectorizer(analyzer="word", token_pattern=r"\\S+", lowercase=False, ngram_range=(1, 2),
+    sublinear_tf=True, norm="l2")`` transform, from token lists (no joining and re-splitting)."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf.astype(np.float32)
+
+    def transform_tokens(self, token_lists: list[list[str]]) -> csr_matrix:
+        voc = self.vocabulary
+        get = voc.get
+        cols: list[int] = []
+        lengths: list[int] = []
+        for toks in token_lists:
+            before = len(cols)
+            cols.extend(j for j in map(get, toks) if j is not None)
+            if len(toks) > 1:
+                bigrams = map(" ".join, zip(toks, toks[1:], strict=False))
+                cols.extend(j for j in map(get, bigrams) if j is not None)
+            lengths.append(len(cols) - before)
+        return _tfidf_rows(cols, lengths, self.idf, len(token_lists))
+
+    def transform(self, texts: list[str]) -> csr_matrix:
+        return self.transform_tokens([t.split() for t in texts])

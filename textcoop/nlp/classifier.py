@@ -32,10 +32,15 @@ class NotFittedError(TextcoopError):
     code = "E510"
 
 
-def lemma_text(doc: Doc) -> str:
-    """The Doc's alphabetic lemmas joined by spaces (read from arrays, no Token objects)."""
+def lemma_tokens(doc: Doc) -> list[str]:
+    """The Doc's alphabetic lemmas (as the lemmatiser left them, no Token objects)."""
     lemmas, alpha = doc_lemmas(doc)
-    return " ".join(lem for lem, a in zip(lemmas, alpha, strict=True) if a)
+    return [lem for lem, a in zip(lemmas, alpha, strict=True) if a]
+
+
+def lemma_text(doc: Doc) -> str:
+    """The Doc's alphabetic lemmas joined by spaces: what the word vectorizer is fitted on."""
+    return " ".join(lemma_tokens(doc))
 
 
 class ThemeClassifier:
@@ -103,16 +108,19 @@ class ThemeClassifier:
             raise NotFittedError(
                 f"{self.name} is not trained", hint="train a model with `textcoop train` first"
             )
-        w = self._word.transform([lemma_text(d) for d in docs])
-        c = self._fast_char().transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
-        return hstack([w, c, csr_matrix(self._seed_matrix(docs))]).tocsr()
+        word, char = self._fast()
+        w = word.transform_tokens([lemma_tokens(d) for d in docs])
+        c = char.transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
+        return hstack([w, c, csr_matrix(self._seed_matrix(docs))], format="csr")
 
-    def _fast_char(self):
-        from textcoop.nlp.charfeat import CharWbTfidf
+    def _fast(self):
+        """Batch TF-IDF transforms equal to the fitted vectorizers' (see ``charfeat``)."""
+        from textcoop.nlp.charfeat import CharWbTfidf, WordNgramTfidf
 
         if getattr(self, "_char_fast", None) is None:
-            self._char_fast = CharWbTfidf(
-                self._char.vocabulary_, np.asarray(self._char.idf_), self.char_ngrams
+            self._char_fast = (
+                WordNgramTfidf(self._word.vocabulary_, np.asarray(self._word.idf_)),
+                CharWbTfidf(self._char.vocabulary_, np.asarray(self._char.idf_), self.char_ngrams),
             )
         return self._char_fast
 
@@ -124,14 +132,18 @@ class ThemeClassifier:
         label_set: list[str],
         tune_folds: int = 3,
         seed: int = 0,
+        sample_weight: list[float] | None = None,
     ) -> ThemeClassifier:
         """Learn vectorizers and one logistic model per theme.
 
         Decision thresholds are tuned on out-of-fold predictions over the
         training data (``tune_folds``-fold), so a dev split stays untouched
-        for honest evaluation.
+        for honest evaluation; ``tune_folds=0`` keeps them at 0.5.
+        ``sample_weight`` weighs examples in the logistic loss (e.g. real
+        program sentences over the project's own short examples).
         """
-        self._fit_once(docs, labels, label_set, seed)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self._fit_once(docs, labels, label_set, seed, w)
         self.thresholds_ = {lab: 0.5 for lab in self.labels_}
         if tune_folds >= 2 and len(docs) >= 5 * tune_folds:
             oof = np.zeros((len(docs), len(self.labels_)), dtype=np.float32)
@@ -140,13 +152,24 @@ class ThemeClassifier:
                 part = ThemeClassifier(None, self.name, self.C, self.seed_weight, self.char_ngrams)
                 tr = [i for i in range(len(docs)) if folds[i] != k]
                 te = [i for i in range(len(docs)) if folds[i] == k]
-                part._fit_once([docs[i] for i in tr], [labels[i] for i in tr], label_set, seed)
+                part._fit_once(
+                    [docs[i] for i in tr],
+                    [labels[i] for i in tr],
+                    label_set,
+                    seed,
+                    None if w is None else w[tr],
+                )
                 oof[te] = part.predict([docs[i] for i in te])
             self.tune_thresholds_from(oof, labels)
         return self
 
     def _fit_once(
-        self, docs: list[Doc], labels: list[list[str]], label_set: list[str], seed: int
+        self,
+        docs: list[Doc],
+        labels: list[list[str]],
+        label_set: list[str],
+        seed: int,
+        sample_weight: np.ndarray | None = None,
     ) -> None:
         from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
@@ -174,7 +197,7 @@ class ThemeClassifier:
                 random_state=seed,
                 solver="liblinear",
             )
-            lr.fit(x, y[:, j])
+            lr.fit(x, y[:, j], sample_weight=sample_weight)
             coefs.append(lr.coef_[0].astype(np.float32))
             inter.append(float(lr.intercept_[0]))
         self.coef_ = np.vstack(coefs).T.copy()

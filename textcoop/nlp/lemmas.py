@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -52,16 +53,21 @@ def lemma_of(word: str) -> str:
     return en_lemma(word)
 
 
+LEMMAS_KEY = "textcoop_lemmas"
+
+
 class Lemmatizer:
     """Sets ``token.lemma_`` (lowercased) for Russian and English words alike.
 
     Works on the Doc's arrays (hashes of lowercased forms in, lemma hashes
     out) rather than Token objects: creating a Token per word cost more than
-    the cached lemmatisation itself.
+    the cached lemmatisation itself. The lemma strings and alphabetic flags
+    are also kept in ``doc.user_data`` so that the seed matcher and the
+    classifier read them without another pass over the Doc.
     """
 
     def __init__(self) -> None:
-        self._cache: dict[int, int] = {}
+        self._cache: dict[int, tuple[int, str]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.attrs import IS_ALPHA, LEMMA, LOWER
@@ -69,19 +75,25 @@ class Lemmatizer:
         arr = doc.to_array([LOWER, IS_ALPHA])
         strings = doc.vocab.strings
         cache = self._cache
-        out = arr[:, 0].copy()
-        for i, (low, alpha) in enumerate(arr):
-            if not alpha:
-                continue
-            lem = cache.get(low)
-            if lem is None:
-                lem = strings.add(lemma_of(strings[low]))
-                cache[low] = lem
-            out[i] = lem
-        for i in range(len(out)):  # non-alphabetic tokens: lemma = lowercase form
-            if not arr[i, 1]:
-                strings.add(strings[arr[i, 0]])
-        doc.from_array([LEMMA], out.reshape(-1, 1))
+        lows = arr[:, 0].tolist()
+        alphas = [bool(a) for a in arr[:, 1].tolist()]
+        hashes: list[int] = []
+        lemmas: list[str] = []
+        for low, alpha in zip(lows, alphas, strict=True):
+            hit = cache.get(low)
+            if hit is None:
+                form = strings[low]
+                if alpha:
+                    lem = lemma_of(form)
+                    hit = (strings.add(lem), lem)
+                else:  # non-alphabetic tokens: lemma = lowercase form
+                    hit = (strings.add(form), form)
+                cache[low] = hit
+            hashes.append(hit[0])
+            lemmas.append(hit[1])
+        out = np.asarray(hashes, dtype=np.uint64).reshape(-1, 1)
+        doc.from_array([LEMMA], out)
+        doc.user_data[LEMMAS_KEY] = (lemmas, alphas)
         return doc
 
 
@@ -92,7 +104,10 @@ def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
 
 
 def doc_lemmas(doc: Doc) -> tuple[list[str], list[bool]]:
-    """Lemmas and is-alphabetic flags of a Doc's tokens, read from its arrays (no Token objects)."""
+    """Lemmas and is-alphabetic flags of a Doc's tokens (kept by the lemmatiser, else from its arrays)."""
+    kept = doc.user_data.get(LEMMAS_KEY)
+    if kept is not None and len(kept[0]) == len(doc):
+        return kept
     from spacy.attrs import IS_ALPHA, LEMMA
 
     arr = doc.to_array([LEMMA, IS_ALPHA])

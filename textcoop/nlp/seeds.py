@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from textcoop.nlp.lemmas import doc_lemmas, lemma_of
+from textcoop.nlp.rxfilter import required_literals
 
 SPAN_KEY = "evidence"
 TEXT_KEY = "textcoop_text"
@@ -89,10 +90,11 @@ class SeedMatcher:
             groups.setdefault((theme, lang == "ru"), []).append(p)
         # one alternation per theme and script: a dozen scans of the text instead of hundreds,
         # and Russian patterns only run on text with Cyrillic (English ones on Latin)
-        self._rx = [
-            (theme, cyr, re.compile("|".join(f"(?:{p})" for p in pats)))
-            for (theme, cyr), pats in groups.items()
-        ]
+        # plus, per alternation, the pieces of text a match must contain (None: always scan)
+        self._rx = []
+        for (theme, cyr), pats in groups.items():
+            joined = "|".join(f"(?:{p})" for p in pats)
+            self._rx.append((theme, cyr, re.compile(joined), required_literals(joined)))
         self._nonsub = set(self.nonsub_phrases)
         self._nonsub_rx = [re.compile(p) for p in self.nonsub_patterns]
 
@@ -126,14 +128,16 @@ class SeedMatcher:
                 seen.add((start, end, label))
                 spans.append(Span(doc, start, end, label=label))
 
+        by_first, fuzzy_cache, min_len = self._by_first, self._fuzzy_cache, self.fuzzy_min_len
         for i, lem in enumerate(lemmas):
-            cands = self._by_first.get(lem)
+            cands = by_first.get(lem)
             if cands:
                 for theme, seq in cands:
-                    if tuple(lemmas[i : i + len(seq)]) == seq:
+                    if len(seq) == 1 or tuple(lemmas[i : i + len(seq)]) == seq:
                         add(i, i + len(seq), theme)
-            elif alpha[i]:
-                for theme, _ in self._fuzzy_hits(lem):
+            elif alpha[i] and len(lem) >= min_len:
+                hits = fuzzy_cache.get(lem)
+                for theme, _ in hits if hits is not None else self._fuzzy_hits(lem):
                     add(i, i + 1, theme)
         # doc.text is rebuilt from the tokens on every access: take the caller's text when given
         text = doc.user_data.get(TEXT_KEY) or doc.text
@@ -143,9 +147,11 @@ class SeedMatcher:
         if self._rx and len(text) <= self.max_regex_chars:
             low = text.lower()
             has_cyr, has_lat = bool(_CYR.search(low)), bool(_LAT.search(low))
-            for theme, cyr, rx in self._rx:
+            for theme, cyr, rx, lits in self._rx:
                 if not (has_cyr if cyr else has_lat):
                     continue
+                if lits is not None and not any(lit in low for lit in lits):
+                    continue  # no piece that a match needs: the scan cannot find anything
                 for m in rx.finditer(low):
                     if m.end() > m.start():
                         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")

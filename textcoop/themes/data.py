@@ -31,6 +31,7 @@ class Example:
     labels: list[str]
     lang: str
     kind: str = ""
+    source: str = ""  # the referenced file, for examples given by offsets
 
 
 def _row_to_example(row: dict, where: str, n: int) -> Example:
@@ -49,7 +50,12 @@ def _row_to_example(row: dict, where: str, n: int) -> Example:
         )
     lang = row.get("lang") or detect_lang(text, default="ru")
     return Example(
-        str(row.get("id") or f"row-{n}"), text, list(labels), lang, row.get("kind") or ""
+        str(row.get("id") or f"row-{n}"),
+        text,
+        list(labels),
+        lang,
+        row.get("kind") or "",
+        str(row.get("source") or ""),
     )
 
 
@@ -108,6 +114,34 @@ def _resolve_reference(row: dict, corpora: str | Path | None, where: str) -> str
             f"{where}: text at {row['source']}[{row['start']}:{row['end']}] changed (sha1 mismatch)"
         )
     return text
+
+
+def document_of(source: str) -> str:
+    """The document a referenced file belongs to: large documents are split into ``..._part_N`` files."""
+    stem = Path(source).stem
+    head, sep, tail = stem.rpartition("_part_")
+    return head if sep and tail.isdigit() else stem
+
+
+def held_out(paths: list[str | Path]) -> tuple[set[str], set[str]]:
+    """sha1s of the sentences and ids of the documents that gold files hold out of training.
+
+    Held-out evaluation is document-disjoint: no sentence of a gold document
+    (any part of it) may be trained on, not even as a weak negative, so
+    near-duplicate phrasing within one document cannot leak into the score.
+    """
+    sha1s: set[str] = set()
+    docs: set[str] = set()
+    for g in paths:
+        for line in Path(g).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("sha1"):
+                sha1s.add(row["sha1"])
+            elif row.get("text"):
+                sha1s.add(hashlib.sha1(" ".join(row["text"].split()).encode("utf-8")).hexdigest())
+            if row.get("source"):
+                docs.add(document_of(row["source"]))
+    return sha1s, docs
 
 
 def check_labels(examples: list[Example], valid: list[str], where: str) -> None:

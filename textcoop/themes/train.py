@@ -18,7 +18,7 @@ from textcoop.errors import InputError
 from textcoop.nlp.pipeline import MODEL_KIND, build_pipeline
 from textcoop.safeload import write_manifest
 from textcoop.themes.codebook import OTHER, Codebook
-from textcoop.themes.data import Example, check_labels, data_hash, split_dev
+from textcoop.themes.data import Example, check_labels, data_hash, document_of, split_dev
 from textcoop.themes.metrics import evaluate_labels
 
 
@@ -42,13 +42,16 @@ def weak_negatives(
     exclude: set[str] | None = None,
     seed: int = 0,
     lang: str = "ru",
+    exclude_docs: set[str] | None = None,
 ) -> list[Example]:
     """Sentences of real documents with no seed evidence at all, labelled ``other``.
 
     Real programs are mostly about roads, schools and sport; a few thousand
     of their sentences that match no seed term teach the coder that register
     as ``other`` (weak labels: built at run time from the user's or the shared
-    corpus, never stored). ``exclude`` holds sha1s of held-out gold sentences.
+    corpus, never stored). ``exclude`` holds sha1s of held-out gold sentences,
+    ``exclude_docs`` the held-out documents (see ``data.held_out``), whose
+    sentences are never sampled at all.
     """
     import hashlib
 
@@ -58,6 +61,8 @@ def weak_negatives(
     rng = random.Random(seed)
     cands: list[str] = []
     for f in sorted(Path(folder).rglob("*.txt")):
+        if exclude_docs and document_of(f.name) in exclude_docs:
+            continue
         text = f.read_text(encoding="utf-8", errors="replace")
         for a, b in split_spans(text):
             s = " ".join(text[a:b].split())
@@ -84,11 +89,18 @@ def train_model(
     dev_share: float = 0.2,
     seed: int = 0,
     extra_train: list[Example] | None = None,
+    real_weight: float = 1.0,
+    tune_folds: int = 3,
+    seed_weight: float | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
     ``extra_train`` (weak labels) is added to the training split only, so dev
-    metrics stay measured on the hand-labelled data.
+    metrics stay measured on the hand-labelled data. ``real_weight`` weighs
+    hand-labelled sentences of real documents (examples given by reference)
+    against the rest; ``tune_folds`` is passed to the classifier (0: fixed
+    0.5 thresholds); ``seed_weight`` scales the seed-evidence features (0:
+    the classifier ignores seed matches; evidence spans are still shown).
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -114,9 +126,19 @@ def train_model(
         train = train + [ex for ex in (extra_train or []) if ex.lang == lang]
         nlp = build_pipeline(lang, codebook)
         clf = nlp.get_pipe("textcoop_theme_classifier")
+        if seed_weight is not None:
+            clf.seed_weight = seed_weight
         docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
         dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
-        clf.fit(docs, [ex.labels for ex in train], codebook.ids, seed=seed)
+        weights = [real_weight if ex.source else 1.0 for ex in train]
+        clf.fit(
+            docs,
+            [ex.labels for ex in train],
+            codebook.ids,
+            tune_folds=tune_folds,
+            seed=seed,
+            sample_weight=weights,
+        )
         if dev:
             coded = list(nlp.get_pipe("textcoop_theme_classifier").pipe(dev_docs))
             metrics[lang] = evaluate_labels(
@@ -138,6 +160,9 @@ def train_model(
         },
         "seed": seed,
         "dev_share": dev_share,
+        "real_weight": real_weight,
+        "tune_folds": tune_folds,
+        "seed_weight": seed_weight,
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}

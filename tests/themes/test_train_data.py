@@ -1,0 +1,45 @@
+"""Held-out gold stays out of training: by sentence and by whole document."""
+
+import json
+from pathlib import Path
+
+from textcoop.themes.codebook import load_codebook
+from textcoop.themes.data import document_of, held_out
+from textcoop.themes.train import weak_negatives
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_document_of_joins_the_parts_of_a_document():
+    assert document_of("ru-programs/texts/2010_0_part_3.txt") == "2010_0"
+    assert document_of("ru-programs/texts/3133_11.txt") == "3133_11"
+    assert document_of("a_part_x.txt") == "a_part_x"
+
+
+def test_shipped_training_and_gold_documents_are_disjoint():
+    def docs(path):
+        rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x]
+        return {document_of(r["source"]) for r in rows}, {r["sha1"] for r in rows}
+
+    train_docs, train_sha = docs(ROOT / "corpora/train/ru_programs_refs.jsonl")
+    gold_docs, gold_sha = docs(ROOT / "corpora/eval/ru_programs_gold.jsonl")
+    assert train_docs and gold_docs
+    assert not train_docs & gold_docs and not train_sha & gold_sha
+
+
+def test_weak_negatives_skip_every_part_of_held_out_documents(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    held = "Ремонт дорог и тротуаров в поселке продолжится в следующем году по плану."
+    kept = "Спортивная площадка у школы будет открыта для жителей района после ремонта."
+    (folder / "d1_part_0.txt").write_text(held + "\n", encoding="utf-8")
+    (folder / "d1_part_1.txt").write_text(held.replace("дорог", "мостов") + "\n", encoding="utf-8")
+    (folder / "d2.txt").write_text(kept + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    row = {"id": "g1", "source": "texts/d1_part_0.txt", "sha1": "x", "labels": ["other"]}
+    gold.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    sha1s, docs = held_out([gold])
+    assert sha1s == {"x"} and docs == {"d1"}
+    out = weak_negatives(folder, load_codebook(), 10, sha1s, exclude_docs=docs)
+    assert [ex.text for ex in out] == [kept]
+    assert len(weak_negatives(folder, load_codebook(), 10)) == 3
