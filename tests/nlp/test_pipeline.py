@@ -89,3 +89,36 @@ def test_weights_are_not_pickles(tmp_path, codebook):
             assert f.read_bytes()[:2] != b"\x80\x04", f  # pickle protocol 4 header
     np.load(tmp_path / "m/ru/textcoop_theme_classifier/coef.npy", allow_pickle=False)
     assert spacy.load(tmp_path / "m/ru").pipe_names[-1] == "textcoop_theme_classifier"
+
+
+def test_block_weights_and_balance_match_sklearn_and_persist(tmp_path, codebook):
+    from sklearn.linear_model import LogisticRegression
+
+    from textcoop.nlp.classifier import ThemeClassifier
+
+    nlp = build_pipeline("ru", codebook)
+    texts = [ex.text + f" {i}" for i, ex in enumerate(TWO * 4)]
+    docs = list(nlp.pipe(texts, disable=["textcoop_theme_classifier"]))
+    labels = [ex.labels for ex in TWO * 4]
+    w = np.array([1.0, 3.0] * 4)
+    clf = ThemeClassifier(None, char_ngrams=(3, 5), seed_weight=0.25)
+    clf._fit_once(docs, labels, codebook.ids, 0, w)
+    # balance 1 is scikit-learn's "balanced" (computed with the sample weights)
+    j = clf.labels_.index("finance")
+    y = np.array(["finance" in ls for ls in labels], dtype=int)
+    ref = LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear", max_iter=3000)
+    ref.fit(clf.features(docs), y, sample_weight=w)
+    assert np.allclose(clf.coef_[:, j], ref.coef_[0], atol=1e-4)
+    # block weights scale the blocks; the settings are saved and read back
+    half = ThemeClassifier(None, char_ngrams=(3, 5), char_weight=0.5, word_weight=0.0, balance=0.5)
+    half._fit_once(docs, labels, codebook.ids, 0, w)
+    n_word = len(half.word_vocab_)
+    x = half.features(docs[:1])
+    assert (
+        abs(x[:, :n_word]).sum() == 0 and x[:, n_word : n_word + len(half.char_vocab_)].max() <= 0.5
+    )
+    half.thresholds_ = {lab: 0.5 for lab in half.labels_}
+    half.to_disk(tmp_path / "c")
+    back = ThemeClassifier(None).from_disk(tmp_path / "c")
+    assert (back.char_weight, back.word_weight, back.balance) == (0.5, 0.0, 0.5)
+    assert np.allclose(back.predict(docs), half.predict(docs))

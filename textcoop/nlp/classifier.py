@@ -53,11 +53,17 @@ class ThemeClassifier:
         C: float = 8.0,
         seed_weight: float = 0.5,
         char_ngrams: tuple[int, int] = (2, 5),
+        char_weight: float = 1.0,
+        word_weight: float = 1.0,
+        balance: float = 1.0,
     ) -> None:
         self.name = name
         self.C = C
         self.seed_weight = seed_weight
         self.char_ngrams = tuple(char_ngrams)
+        self.char_weight = char_weight
+        self.word_weight = word_weight
+        self.balance = balance
         self.labels_: list[str] = []
         self.single_label_ = False
         self.thresholds_: dict[str, float] = {}
@@ -102,7 +108,6 @@ class ThemeClassifier:
         return np.log1p(m) * self.seed_weight
 
     def features(self, docs: list[Doc]):
-        from scipy.sparse import csr_matrix, hstack
 
         if self._word is None:
             raise NotFittedError(
@@ -111,6 +116,16 @@ class ThemeClassifier:
         word, char = self._fast()
         w = word.transform_tokens([lemma_tokens(d) for d in docs])
         c = char.transform([d.user_data.get(TEXT_KEY) or d.text for d in docs])
+        return self._stack(w, c, docs)
+
+    def _stack(self, w, c, docs: list[Doc]):
+        """Word, character and seed blocks side by side, each scaled by its weight."""
+        from scipy.sparse import csr_matrix, hstack
+
+        if self.word_weight != 1.0:
+            w = w * self.word_weight
+        if self.char_weight != 1.0:
+            c = c * self.char_weight
         return hstack([w, c, csr_matrix(self._seed_matrix(docs))], format="csr")
 
     def _fast(self):
@@ -149,7 +164,16 @@ class ThemeClassifier:
             oof = np.zeros((len(docs), len(self.labels_)), dtype=np.float32)
             folds = np.arange(len(docs)) % tune_folds
             for k in range(tune_folds):
-                part = ThemeClassifier(None, self.name, self.C, self.seed_weight, self.char_ngrams)
+                part = ThemeClassifier(
+                    None,
+                    self.name,
+                    self.C,
+                    self.seed_weight,
+                    self.char_ngrams,
+                    self.char_weight,
+                    self.word_weight,
+                    self.balance,
+                )
                 tr = [i for i in range(len(docs)) if folds[i] != k]
                 te = [i for i in range(len(docs)) if folds[i] == k]
                 part._fit_once(
@@ -171,7 +195,6 @@ class ThemeClassifier:
         seed: int,
         sample_weight: np.ndarray | None = None,
     ) -> None:
-        from scipy.sparse import csr_matrix, hstack
         from sklearn.linear_model import LogisticRegression
 
         self.labels_ = [lab for lab in label_set if lab != OTHER]
@@ -183,7 +206,7 @@ class ThemeClassifier:
         self._char_fast = None
         w = self._word.fit_transform([lemma_text(d) for d in docs])
         c = self._char.fit_transform([d.text for d in docs])
-        x = hstack([w, c, csr_matrix(self._seed_matrix(docs))]).tocsr()
+        x = self._stack(w, c, docs)
         coefs, inter = [], []
         for j in range(len(self.labels_)):
             if y[:, j].min() == y[:, j].max():  # a theme never (or always) present: constant score
@@ -192,7 +215,7 @@ class ThemeClassifier:
                 continue
             lr = LogisticRegression(
                 C=self.C,
-                class_weight="balanced",
+                class_weight=self._class_weight(y[:, j], sample_weight),
                 max_iter=3000,
                 random_state=seed,
                 solver="liblinear",
@@ -203,6 +226,18 @@ class ThemeClassifier:
         self.coef_ = np.vstack(coefs).T.copy()
         self.intercept_ = np.array(inter, dtype=np.float32)
         self._sync_vocab()
+
+    def _class_weight(self, y: np.ndarray, sample_weight: np.ndarray | None) -> dict[int, float]:
+        """scikit-learn's "balanced" class weights raised to ``balance`` (1: balanced, 0: none).
+
+        Fully balanced weights give a theme with 30 positives among 5,000
+        sentences ~80 times the weight per positive, which makes the coder
+        assign themes to every tempting word in program prose; a power
+        below 1 weighs positives less.
+        """
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        n, pos = float(w.sum()), float(w[y == 1].sum())
+        return {1: (n / (2 * pos)) ** self.balance, 0: (n / (2 * (n - pos))) ** self.balance}
 
     def tune_thresholds_from(self, p: np.ndarray, labels: list[list[str]]) -> dict[str, float]:
         """Per-theme decision thresholds that maximise F1 given held-out probabilities ``p``."""
@@ -279,6 +314,9 @@ class ThemeClassifier:
             "C": self.C,
             "seed_weight": self.seed_weight,
             "char_ngrams": list(self.char_ngrams),
+            "char_weight": self.char_weight,
+            "word_weight": self.word_weight,
+            "balance": self.balance,
         }
         (p / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if self.coef_ is None:
@@ -304,6 +342,10 @@ class ThemeClassifier:
             meta["seed_weight"],
             tuple(meta["char_ngrams"]),
         )
+        # models saved before these settings existed used them at 1.0
+        self.char_weight = meta.get("char_weight", 1.0)
+        self.word_weight = meta.get("word_weight", 1.0)
+        self.balance = meta.get("balance", 1.0)
         if not (p / "coef.npy").exists():
             return self
         self.word_vocab_ = json.loads((p / "word_vocab.json").read_text(encoding="utf-8"))
