@@ -335,3 +335,8 @@ def test_topic_tables_feed_topic_cosine_and_codebook_gaps(tiny, monkeypatch):
     cg = compute_gaps(tiny, n_boot=20).tables()["codebook_gaps"]
     assert cg["topic"].tolist() == [1] and cg["example_text"].tolist() == ["Roads."]
     assert cg["top_terms"].iloc[0] == "road; repair"
+
+
+def test_compare_by_doc_names_documents_by_file(tiny):
+    groups = set(compare(tiny, by="doc").tables()["clusters"]["group"])
+    assert groups == {f"{d[0]}.txt" for d in DOCS}

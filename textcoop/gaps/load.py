@@ -138,7 +138,12 @@ def doc_groups(data: StoreData, by: str) -> pd.Series:
         raise InputError("unknown --by", value=by, options=list(GROUP_COLUMNS))
     col = GROUP_COLUMNS[by]
     docs = data.documents.set_index("doc_id")
-    vals = docs.index.to_series() if col == "doc_id" else docs[col]
+    if col == "doc_id":  # label documents by file name (doc id added where names repeat)
+        names = docs["file_name"].astype(str)
+        repeated = names.duplicated(keep=False)
+        vals = names.where(~repeated, names + " (" + docs.index.to_series().str[:8] + ")")
+    else:
+        vals = docs[col]
     bad = vals.isna() | (vals.astype(str).str.strip() == "")
     if bad.any():
         names = ", ".join(docs.loc[bad[bad].index, "file_name"].head(3))
