@@ -340,3 +340,14 @@ def test_topic_tables_feed_topic_cosine_and_codebook_gaps(tiny, monkeypatch):
 def test_compare_by_doc_names_documents_by_file(tiny):
     groups = set(compare(tiny, by="doc").tables()["clusters"]["group"])
     assert groups == {f"{d[0]}.txt" for d in DOCS}
+
+
+def test_notes_carry_their_russian_wording(tiny):
+    from textcoop.gaps.notes import in_language
+
+    notes = compute_gaps(tiny, n_boot=20).notes
+    no_survey = next(n for n in notes if n.startswith("no survey given"))
+    assert "опрос не задан" in in_language(no_survey, "ru")
+    assert in_language(no_survey, "en") == no_survey
+    assert all(in_language(n, "ru") != n for n in notes)  # every note has a Russian text
+    assert in_language("plain", "ru") == "plain"

@@ -306,3 +306,17 @@ def test_cli_report_migrates_an_older_store(tmp_path):
     assert r.exit_code == 0, r.output
     with open_store(s, read_only=True) as st:
         assert st.status()["classified_segments"] == 0
+
+
+def test_omissions_without_model_metrics_show_a_dash():
+    """A store coded by a model that is gone has no p_missed: the report shows a dash, not a crash."""
+    from textcoop.report.i18n import Text
+    from textcoop.report.sections_analysis import omissions_section
+
+    om = pd.DataFrame(
+        [{"group": "Заозёрская область", "theme": "finance", "p_missed": None,
+          "near_miss_doc_id": None, "near_miss_page": None, "near_miss_text": None,
+          "near_miss_score": None}]
+    )  # fmt: skip
+    body = omissions_section(Text("ru"), {"omissions": om}, None).body
+    assert "Заозёрская область" in body and "—" in body

@@ -17,6 +17,7 @@ import pandas as pd
 from textcoop.errors import InputError
 from textcoop.gaps import load
 from textcoop.gaps.logodds import count_table, distinctive_terms, name_stems
+from textcoop.gaps.notes import Note
 from textcoop.gaps.result import Result
 from textcoop.gaps.supply import covering_matrix, group_profile
 from textcoop.gaps.topicsrc import cosine_matrix, load_topic_tables, topic_profiles
@@ -171,11 +172,20 @@ def compare(
     tables["versions"] = compare_versions(all_pairs, data.documents, share, covering, data.segments)
     if not all_pairs:
         notes.append(
-            "no versions to compare: no region has two documents of the same doc_type with "
-            "different years (name a pair with --pair OLD NEW)"
+            Note(
+                "no versions to compare: no region has two documents of the same doc_type with "
+                "different years (name a pair with --pair OLD NEW)",
+                "нет версий для сравнения: ни в одном регионе нет двух документов одного типа "
+                "за разные годы (пару можно задать: --pair СТАРЫЙ НОВЫЙ)",
+            )
         )
     if groups.nunique() < 3:
-        notes.append("clusters need at least 3 groups: each group is its own cluster")
+        notes.append(
+            Note(
+                "clusters need at least 3 groups: each group is its own cluster",
+                "для кластеров нужно не меньше 3 групп: каждая группа образует свой кластер",
+            )
+        )
     params = {
         "by": by,
         "seed": seed,

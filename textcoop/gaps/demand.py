@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from textcoop.errors import InputError
+from textcoop.gaps.notes import Note
 
 CODED_SUFFIXES = ("themes", "confidence", "needs_review", "evidence", "nonsubstantive")
 
@@ -101,7 +102,12 @@ def respondents(
             exclude = {region_column, id_column or ""}
             text_col = text_column or _guess_text_column(df, exclude)
             if text_col and not text_column:
-                notes.append(f"{source}: answers taken from column {text_col!r} (the longest text)")
+                notes.append(
+                    Note(
+                        f"{source}: answers taken from column {text_col!r} (the longest text)",
+                        f"{source}: ответы взяты из столбца {text_col!r} (самый длинный текст)",
+                    )
+                )
         answered = df[f"{prefix}themes"].astype(str).str.strip() != ""
         nonsub = pd.to_numeric(df[f"{prefix}nonsubstantive"], errors="coerce").fillna(0) > 0
         substantive |= (answered & ~nonsub).to_numpy()

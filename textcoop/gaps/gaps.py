@@ -17,6 +17,7 @@ import pandas as pd
 from textcoop.errors import InputError
 from textcoop.gaps import load
 from textcoop.gaps.demand import read_surveys
+from textcoop.gaps.notes import Note
 from textcoop.gaps.omissions import omissions
 from textcoop.gaps.peers import peer_gaps
 from textcoop.gaps.result import Result
@@ -112,7 +113,12 @@ def match_groups(resp: pd.DataFrame, doc_group_values: list[str], notes: list[st
     keys = {load.norm_key(v): v for v in doc_group_values}
     blank = resp["group_raw"].str.strip() == ""
     if blank.any():
-        notes.append(f"{int(blank.sum())} respondent(s) have no region and are left out")
+        notes.append(
+            Note(
+                f"{int(blank.sum())} respondent(s) have no region and are left out",
+                f"респонденты без региона не учтены: {int(blank.sum())}",
+            )
+        )
     resp = resp[~blank].copy()
     resp["group"] = [keys.get(load.norm_key(v), v) for v in resp["group_raw"]]
     unmatched = sorted(set(resp["group"]) - set(doc_group_values))
@@ -125,8 +131,12 @@ def match_groups(resp: pd.DataFrame, doc_group_values: list[str], notes: list[st
         )
     if unmatched:
         notes.append(
-            f"region(s) with respondents but no documents: {', '.join(unmatched)} "
-            "(demand is reported, gaps cannot be: add their documents to the store)"
+            Note(
+                f"region(s) with respondents but no documents: {', '.join(unmatched)} "
+                "(demand is reported, gaps cannot be: add their documents to the store)",
+                f"регионы с респондентами, но без документов: {', '.join(unmatched)} "
+                "(спрос показан, разрыв посчитать нельзя: добавьте их документы в хранилище)",
+            )
         )
     return resp
 
@@ -172,8 +182,12 @@ def _compute(
     single = sorted(g for g, n in groups.value_counts().items() if n == 1)
     if single:
         notes.append(
-            f"{len(single)} group(s) have a single document ({', '.join(single[:5])}): their supply is "
-            "0 or 1 and its interval has no document-to-document spread"
+            Note(
+                f"{len(single)} group(s) have a single document ({', '.join(single[:5])}): their supply is "
+                "0 or 1 and its interval has no document-to-document spread",
+                f"групп с единственным документом: {len(single)} ({', '.join(single[:5])}); их "
+                "предложение равно 0 или 1, и интервал не отражает разброса между документами",
+            )
         )
     tables: dict[str, pd.DataFrame] = {"supply": supply}
     demand = pd.DataFrame(
@@ -196,11 +210,18 @@ def _compute(
         no_resp = sorted(set(groups) - set(resp["group"]))
         if no_resp:
             notes.append(
-                f"group(s) with documents but no respondents: {', '.join(map(str, no_resp))}"
+                Note(
+                    f"group(s) with documents but no respondents: {', '.join(map(str, no_resp))}",
+                    f"группы с документами, но без респондентов: {', '.join(map(str, no_resp))}",
+                )
             )
     else:
         notes.append(
-            "no survey given: demand and gaps need --survey CODED (from `textcoop survey code`)"
+            Note(
+                "no survey given: demand and gaps need --survey CODED (from `textcoop survey code`)",
+                "опрос не задан: для спроса и разрывов нужен --survey CODED "
+                "(результат `textcoop survey code`)",
+            )
         )
     tables["demand"] = demand
     tables["gaps"] = gaps
@@ -209,8 +230,12 @@ def _compute(
     meta = load.model_meta(data.model_id, model_dir)
     if meta is None:
         notes.append(
-            f"the model that coded the store ({data.model_id}) was not found (looked in "
-            f"{model_dir or 'the default models/'}): p_missed is empty; pass --model DIR"
+            Note(
+                f"the model that coded the store ({data.model_id}) was not found (looked in "
+                f"{model_dir or 'the default models/'}): p_missed is empty; pass --model DIR",
+                f"модель, которой закодировано хранилище ({data.model_id}), не найдена (искали в "
+                f"{model_dir or 'models/'}): p_missed не рассчитан; укажите --model DIR",
+            )
         )
     doc_lang = data.documents.set_index("doc_id")["language"].fillna("ru")
     tables["omissions"], tables["near_misses"] = omissions(
@@ -218,7 +243,12 @@ def _compute(
     )
     tables["peer_gaps"] = peer_gaps(covering, groups)
     if groups.nunique() < 3:
-        notes.append(f"peer gaps need at least 3 groups; the store has {groups.nunique()}")
+        notes.append(
+            Note(
+                f"peer gaps need at least 3 groups; the store has {groups.nunique()}",
+                f"для сравнения с соседями нужно не меньше 3 групп; в хранилище {groups.nunique()}",
+            )
+        )
     topics = load_topic_tables(store, notes)
     tables["codebook_gaps"] = (
         codebook_gaps(topics)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from textcoop.errors import InputError, StoreError
+from textcoop.gaps.notes import Note
 from textcoop.themes.codebook import OTHER, Codebook, load_codebook
 
 GROUP_COLUMNS = {"region": "region", "doc": "doc_id", "year": "year", "doc_type": "doc_type"}
@@ -107,8 +108,12 @@ def load_store(store, themes: list[str]) -> StoreData:
     model_id = counts.most_common(1)[0][0]
     if len(counts) > 1:
         notes.append(
-            f"segments were coded by {len(counts)} models ({', '.join(counts)}); recall is taken "
-            f"from the most used one ({model_id}); rerun `textcoop classify --force` to code all alike"
+            Note(
+                f"segments were coded by {len(counts)} models ({', '.join(counts)}); recall is taken "
+                f"from the most used one ({model_id}); rerun `textcoop classify --force` to code all alike",
+                f"фрагменты закодированы разными моделями ({len(counts)}: {', '.join(counts)}); полнота "
+                f"взята у основной ({model_id}); `textcoop classify --force` закодирует всё одной моделью",
+            )
         )
     segs["scores"] = [json.loads(s) if isinstance(s, str) else dict(s) for s in segs["scores"]]
     segs["themes"] = [list(t) for t in segs["themes"]]
@@ -125,8 +130,12 @@ def load_store(store, themes: list[str]) -> StoreData:
     unclassified = docs[~docs["doc_id"].isin(classified)]
     if len(unclassified):
         notes.append(
-            f"{len(unclassified)} document(s) have no theme codes and are left out "
-            f"({', '.join(unclassified['file_name'].head(3))}...): run `textcoop classify`"
+            Note(
+                f"{len(unclassified)} document(s) have no theme codes and are left out "
+                f"({', '.join(unclassified['file_name'].head(3))}...): run `textcoop classify`",
+                f"документы без тематических кодов не учтены: {len(unclassified)} "
+                f"({', '.join(unclassified['file_name'].head(3))}...); выполните `textcoop classify`",
+            )
         )
     docs = docs[docs["doc_id"].isin(classified)].reset_index(drop=True)
     return StoreData(docs, segs, cov[cov["theme"].isin(themes)], model_id, themes, notes)
@@ -148,8 +157,12 @@ def doc_groups(data: StoreData, by: str) -> pd.Series:
     if bad.any():
         names = ", ".join(docs.loc[bad[bad].index, "file_name"].head(3))
         data.notes.append(
-            f"{int(bad.sum())} document(s) have no {col} and are left out ({names}...): "
-            f"set it with `textcoop meta set DOC --{col.replace('_', '-')} VALUE` or a manifest"
+            Note(
+                f"{int(bad.sum())} document(s) have no {col} and are left out ({names}...): "
+                f"set it with `textcoop meta set DOC --{col.replace('_', '-')} VALUE` or a manifest",
+                f"документы без поля {col} не учтены: {int(bad.sum())} ({names}...); задайте его "
+                f"командой `textcoop meta set DOC --{col.replace('_', '-')} ЗНАЧЕНИЕ` или в манифесте",
+            )
         )
     vals = vals[~bad].astype(str)
     if vals.empty:

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from textcoop.gaps.notes import Note
+
 TOPICS_HINT = "run `textcoop topics fit --store FILE` to add topic profiles and codebook gaps"
+TOPICS_HINT_RU = (
+    "выполните `textcoop topics fit --store FILE`, чтобы добавить тематические профили "
+    "и темы вне кодовой книги"
+)
 
 
 def load_topic_tables(store, notes: list[str]) -> dict[str, pd.DataFrame] | None:
@@ -17,11 +23,21 @@ def load_topic_tables(store, notes: list[str]) -> dict[str, pd.DataFrame] | None
     try:
         from textcoop.topics import topic_tables
     except ImportError:
-        notes.append(f"no topic model support in this install: {TOPICS_HINT}")
+        notes.append(
+            Note(
+                f"no topic model support in this install: {TOPICS_HINT}",
+                f"тематические модели в этой установке недоступны: {TOPICS_HINT_RU}",
+            )
+        )
         return None
     tables = topic_tables(store)
     if not tables or tables.get("topics") is None or tables["topics"].empty:
-        notes.append(f"the store has no topic model: {TOPICS_HINT}")
+        notes.append(
+            Note(
+                f"the store has no topic model: {TOPICS_HINT}",
+                f"в хранилище нет тематической модели: {TOPICS_HINT_RU}",
+            )
+        )
         return None
     return tables
 

@@ -62,7 +62,10 @@ def gaps_section(
     sec = Section("gaps", t("sec_gaps"), "")
     parts = _header(sec, missing, error, t)
     if notes:
-        unique = dict.fromkeys(notes)  # gaps and compare may say the same thing
+        from textcoop.gaps.notes import in_language
+
+        # gaps and compare may say the same thing: shown once, in the report's language
+        unique = dict.fromkeys(in_language(n, t.lang) for n in notes)
         parts.append("<ul class=note>" + "".join(f"<li>{esc(n)}</li>" for n in unique) + "</ul>")
     g = _get(gaps, "gaps")
     if g.empty:
@@ -158,6 +161,15 @@ def gaps_section(
     return sec
 
 
+def _num(value: object) -> str:
+    """Two decimals, or a dash where a figure could not be computed (e.g. no model metrics)."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if v != v else f"{v:.2f}"
+
+
 def omissions_section(t: Text, gaps: dict | None, compare: dict | None, missing=()) -> Section:
     """Themes possibly missed by the classifier, themes most peers cover, topics outside the codebook."""
     sec = Section("omissions", t("sec_omissions"), "")
@@ -168,8 +180,9 @@ def omissions_section(t: Text, gaps: dict | None, compare: dict | None, missing=
     if len(om):
         parts.append(f"<h3>{esc(t('omissions'))}</h3><p class=note>{esc(t('omissions_note'))}</p>")
         rows = [
-            (r.group, t.theme(r.theme), f"{r.p_missed:.2f}",
-             f"{clip(r.near_miss_text, 260)} ({r.near_miss_doc_id}, p. {r.near_miss_page}; {r.near_miss_score:.2f})")
+            (r.group, t.theme(r.theme), _num(r.p_missed),
+             f"{clip(r.near_miss_text, 260)} ({r.near_miss_doc_id}, p. {r.near_miss_page}; {_num(r.near_miss_score)})"
+             if isinstance(r.near_miss_text, str) else "—")
             for r in om.sort_values("p_missed", ascending=False).head(MAX_ROWS).itertuples()
         ]  # fmt: skip
         parts.append(
