@@ -190,9 +190,10 @@ def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, 
             return {"params": {"kind": self.kind}, "tables": "left out"}
 
     def compute_gaps(
-        store, surveys, codebook=None, by="region", region_column="region", n_boot=1000, seed=0
-    ):
-        calls["gaps"] = (surveys, by, region_column)
+        store, surveys, codebook=None, by="region", region_column="region", n_boot=1000, seed=0,
+        model_dir=None,
+    ):  # fmt: skip
+        calls["gaps"] = (surveys, by, region_column, model_dir)
         return Result(hb.gaps, "gaps")
 
     def compare(store, by="region", codebook=None, seed=0):
@@ -203,9 +204,16 @@ def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, 
     _fake_module(monkeypatch, "textcoop.topics", topic_tables=lambda store, run_id=None: None)
     monkeypatch.setattr(data_mod, "_store_tables", lambda store, data: _fill(data, hb))
     survey = coded_survey(tmp_path / "coded.csv")
-    res = build_report(object.__new__(_FakeStore), tmp_path / "r.html", surveys=[survey], lang="ru")
+    res = build_report(
+        object.__new__(_FakeStore), tmp_path / "r.html", surveys=[survey], lang="ru",
+        model_dir=tmp_path / "m",
+    )  # fmt: skip
     html = res.path.read_text(encoding="utf-8")
-    assert calls == {"gaps": ([str(survey)], "region", "region"), "compare": "region"}
+    # --model reaches the gap analysis (p_missed needs the coder's recall)
+    assert calls == {
+        "gaps": ([str(survey)], "region", "region", tmp_path / "m"),
+        "compare": "region",
+    }
     assert "gaps note" in section(html, "gaps") and "compare note" in section(html, "gaps")
     assert 'id="fig-demand_supply"' in section(html, "gaps")
     assert 'id="fig-region_similarity"' in section(html, "similarity")
@@ -240,13 +248,6 @@ def test_cli_report_on_an_empty_store(tmp_path):
     assert r.exit_code == 2 and "ru" in r.output
     r = runner.invoke(app, ["report", "--store", str(tmp_path / "none.duckdb"), "--out", str(out)])
     assert r.exit_code == 1 and "textcoop ingest" in r.output
-
-
-def test_default_model_dir_matches_the_pipelines():
-    from textcoop.nlp.pipeline import default_model_dir
-    from textcoop.report.data import default_model_dir as report_default
-
-    assert report_default() == default_model_dir()
 
 
 def test_a_missing_analysis_module_names_the_command(monkeypatch):

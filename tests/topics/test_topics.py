@@ -125,7 +125,6 @@ def test_coherence_higher_for_planted_topics(toy_store, tmp_path):
     for measure in ("c_v", "c_npmi"):
         good = coherence_per_topic(planted, corpus, measure, topn=5)
         bad = coherence_per_topic(mixed, corpus, measure, topn=5)
-        assert all(np.isfinite(good + bad))
         assert min(good) > max(bad), (measure, good, bad)
 
 
@@ -159,7 +158,7 @@ def test_theme_matching_and_seeded_prior():
     eta = seeded_eta(terms, 4, 6, strength=50)
     assert eta.shape == (4, 6)
     assert eta[0, 0] == 50 and eta[1, 2] == 50 and eta[1, 0] == pytest.approx(0.0025)
-    assert np.all(eta[2:, 4:] == 0.25) and np.all(eta[:, 4:] == 0.25)
+    assert np.all(eta[:, 4:] == 0.25)
     with pytest.raises(InputError, match="no free topic"):
         seeded_eta(terms, 2, 6)
 

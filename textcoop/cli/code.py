@@ -25,6 +25,7 @@ def code_cmd(
     """
     from textcoop.errors import InputError
     from textcoop.nlp.pipeline import ThemeCoder
+    from textcoop.nlp.seeds import SPAN_KEY
     from textcoop.themes.codebook import load_codebook
 
     if not text.strip():
@@ -47,7 +48,7 @@ def code_cmd(
             highlight=False,
         )
     ev: dict[str, list[str]] = {}
-    for sp in doc.spans.get("evidence", []):
+    for sp in doc.spans.get(SPAN_KEY, []):
         ev.setdefault(sp.label_, []).append(sp.text)
     for lab, terms in ev.items():
         console.print(f"   evidence for {lab}: {', '.join(dict.fromkeys(terms))}", highlight=False)

@@ -22,7 +22,7 @@ from textcoop.gaps.omissions import omissions
 from textcoop.gaps.peers import peer_gaps
 from textcoop.gaps.result import Result
 from textcoop.gaps.supply import covering_matrix, shares_boot, supply_table
-from textcoop.gaps.topicsrc import codebook_gaps, load_topic_tables
+from textcoop.gaps.topicsrc import CODEBOOK_GAPS_COLUMNS, codebook_gaps, load_topic_tables
 
 SCALES = {
     "supply": "share of the group's documents with at least min_segments passages coded with the theme",
@@ -251,11 +251,7 @@ def _compute(
         )
     topics = load_topic_tables(store, notes)
     tables["codebook_gaps"] = (
-        codebook_gaps(topics)
-        if topics
-        else pd.DataFrame(
-            columns=["topic", "top_terms", "example_doc_id", "example_page", "example_text"]
-        )
+        codebook_gaps(topics) if topics else pd.DataFrame(columns=CODEBOOK_GAPS_COLUMNS)
     )
     params = {
         "by": by,

@@ -7,7 +7,6 @@ tested on small hand-built tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -19,6 +18,7 @@ import pandas as pd
 
 from textcoop.errors import InputError, StoreError
 from textcoop.gaps.notes import Note
+from textcoop.modeldir import default_model_dir, model_id_from_meta
 from textcoop.themes.codebook import OTHER, Codebook, load_codebook
 
 GROUP_COLUMNS = {"region": "region", "doc": "doc_id", "year": "year", "doc_type": "doc_type"}
@@ -175,8 +175,6 @@ def doc_groups(data: StoreData, by: str) -> pd.Series:
 
 def model_meta(model_id: str | None, model_dir: str | Path | None = None) -> dict | None:
     """meta.json of the model that coded the store, if found (matched by model id)."""
-    from textcoop.nlp.pipeline import default_model_dir
-
     if model_id is None:
         return None
     for d in [Path(model_dir)] if model_dir else [default_model_dir()]:
@@ -184,9 +182,7 @@ def model_meta(model_id: str | None, model_dir: str | Path | None = None) -> dic
         if not p.is_file():
             continue
         meta = json.loads(p.read_text(encoding="utf-8"))
-        # the same id as textcoop.themes.classify.model_id (hash of the model's metadata)
-        blob = json.dumps(meta, sort_keys=True, ensure_ascii=False)
-        if hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12] == model_id:
+        if model_id_from_meta(meta) == model_id:
             return meta
     return None
 

@@ -11,6 +11,9 @@ import pandas as pd
 
 from textcoop.gaps.notes import Note
 
+CODEBOOK_GAPS_COLUMNS = [
+    "topic", "top_terms", "example_doc_id", "example_page", "example_text", "prevalence",
+]  # fmt: skip
 TOPICS_HINT = "run `textcoop topics fit --store FILE` to add topic profiles and codebook gaps"
 TOPICS_HINT_RU = (
     "выполните `textcoop topics fit --store FILE`, чтобы добавить тематические профили "
@@ -54,7 +57,6 @@ def topic_profiles(doc_topics: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
 
 def codebook_gaps(tables: dict[str, pd.DataFrame], k_examples: int = 1) -> pd.DataFrame:
     """Topics that match no codebook theme (``theme`` NULL), with top terms and example passages."""
-    cols = ["topic", "top_terms", "example_doc_id", "example_page", "example_text", "prevalence"]
     topics = tables["topics"]
     free = topics[topics["theme"].isna()]
     passages = tables.get("passages")
@@ -70,7 +72,7 @@ def codebook_gaps(tables: dict[str, pd.DataFrame], k_examples: int = 1) -> pd.Da
             rows.append((t.topic, terms, None, None, None, float(t.prevalence)))
         for e in ex.itertuples():
             rows.append((t.topic, terms, e.doc_id, int(e.page), e.text, float(t.prevalence)))
-    out = pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=CODEBOOK_GAPS_COLUMNS)
     return out.astype({"example_page": "Int64"})
 
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from textcoop.errors import TextcoopError
 from textcoop.extract.language import detect_lang
+from textcoop.modeldir import default_model_dir  # noqa: F401 - re-exported
 
 # importing registers the factories (entry points do the same for a bare spacy.load)
 from textcoop.nlp import classifier as _classifier  # noqa: F401
@@ -70,14 +71,6 @@ class ModelInfo:
     @property
     def codebook_hash(self) -> str:
         return self.meta.get("codebook", {}).get("hash", "")
-
-
-def default_model_dir() -> Path:
-    """models/ of the source checkout (built by `make models`), or $TEXTCOOP_MODELS."""
-    import os
-
-    env = os.environ.get("TEXTCOOP_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
 
 
 class ThemeCoder:

@@ -11,7 +11,6 @@ failing: an analyst who has only ingested still gets a useful report.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import Any
 import pandas as pd
 
 from textcoop.errors import TextcoopError
+from textcoop.modeldir import default_model_dir, model_id_from_meta
+from textcoop.safeload import sha256_file
 
 # The commands that produce what a section needs (named here once, shown to the user).
 TOPICS_CMD = "textcoop topics fit --store {store}"
@@ -60,14 +61,6 @@ class ReportData:
 
     def lack(self, section: str, message: str, command: str = "") -> None:
         self.missing.setdefault(section, []).append(Missing(message, command))
-
-
-def sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _store_tables(store, data: ReportData) -> None:
@@ -181,7 +174,12 @@ def _missing_module(exc: ModuleNotFoundError, module: str) -> bool:
 
 
 def _gaps_tables(
-    data: ReportData, store, surveys: list[Path], codebook, region_column: str
+    data: ReportData,
+    store,
+    surveys: list[Path],
+    codebook,
+    region_column: str,
+    model_dir: Path | None = None,
 ) -> None:
     if data.coverage.empty:
         reason = Missing("needs coded documents", f"textcoop classify --store {data.store_path}")
@@ -214,7 +212,7 @@ def _gaps_tables(
     try:
         res = compute_gaps(
             store, [str(p) for p in surveys], codebook=codebook, by="region",
-            region_column=region_column, n_boot=1000, seed=0,
+            region_column=region_column, n_boot=1000, seed=0, model_dir=model_dir,
         )  # fmt: skip
         data.gaps = res.tables()
         data.notes += list(res.notes)
@@ -255,14 +253,6 @@ def _jsonable(obj: Any, drop: tuple[str, ...] = ()) -> Any:
     return obj if isinstance(obj, str | int | float | bool | type(None)) else str(obj)
 
 
-def default_model_dir() -> Path:
-    """As textcoop.nlp.pipeline.default_model_dir, without importing spaCy (only meta.json is read)."""
-    import os
-
-    env = os.environ.get("TEXTCOOP_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
-
-
 def _method(data: ReportData, codebook, model_dir: Path | None, surveys: list[Path]) -> None:
     from textcoop import __version__
 
@@ -279,10 +269,9 @@ def _method(data: ReportData, codebook, model_dir: Path | None, surveys: list[Pa
     meta_path = mdir / "meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        blob = json.dumps(meta, sort_keys=True, ensure_ascii=False)
         m["model"] = {
             "dir": str(mdir),
-            "id": hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12],
+            "id": model_id_from_meta(meta),
             "codebook": meta.get("codebook", {}),
             "data": meta.get("data", {}),
             "versions": meta.get("versions", {}),
@@ -325,7 +314,7 @@ def collect(
                 f"textcoop ingest FOLDER --store {data.store_path}",
             )
     else:
-        _gaps_tables(data, store, surveys, codebook, region_column)
+        _gaps_tables(data, store, surveys, codebook, region_column, model_dir)
     _topic_tables(data, store)
     _method(data, codebook, Path(model_dir) if model_dir else None, surveys)
     return data

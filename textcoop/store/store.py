@@ -84,7 +84,10 @@ class Store:
                     f"store {self.path} is in use by PID {pid}",
                     hint="wait for that textcoop run to finish (or add --wait SECONDS), or use another --store",
                 ) from exc
-            raise StoreError(f"cannot open store {self.path}: {msg}") from exc
+            raise StoreError(
+                f"cannot open store {self.path}: {msg}",
+                hint="point --store at a .duckdb file made by textcoop, or at a new path",
+            ) from exc
         except duckdb.Error as exc:
             raise StoreError(
                 f"{self.path} is not a textcoop store (DuckDB could not open it: {exc})",

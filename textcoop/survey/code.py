@@ -23,6 +23,7 @@ import pandas as pd
 from textcoop.extract.language import detect_lang
 from textcoop.extract.textclean import clean_text
 from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.nlp.seeds import SPAN_KEY
 from textcoop.parallel import Executor, make_executor
 
 MAX_CHARS = 5000
@@ -195,7 +196,7 @@ def code_answers(
             conf = answer_confidence(doc, themes)
             confidence[i] = round(conf, 4)
             ev = {}
-            for sp in doc.spans.get("evidence", []):
+            for sp in doc.spans.get(SPAN_KEY, []):
                 ev.setdefault(sp.label_, []).append(sp.text)
             evidence[i] = "; ".join(f"{k}: {', '.join(dict.fromkeys(v))}" for k, v in ev.items())
             lang = detect_lang(doc.text, default="ru")

@@ -8,13 +8,14 @@ its strongest passages (by score) as evidence, with page and section.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from textcoop.modeldir import model_id_from_meta
 from textcoop.nlp.pipeline import ThemeCoder
+from textcoop.nlp.seeds import SPAN_KEY
 from textcoop.parallel import Executor, make_executor
 from textcoop.store.store import Store
 from textcoop.themes.codebook import OTHER
@@ -36,8 +37,7 @@ class ClassifyReport:
 
 def model_id(coder: ThemeCoder) -> str:
     """A short id of a model: hash of its metadata (codebook, data, versions, metrics)."""
-    blob = json.dumps(coder.meta, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
+    return model_id_from_meta(coder.meta)
 
 
 def document_coverage(segments: list[tuple], docs: list, top: int = 3) -> list[tuple]:
@@ -68,7 +68,7 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
     rows = []
     for (seg_no, _kind, _text), doc in zip(segs, docs, strict=True):
         scores = {k: round(v, 4) for k, v in doc.cats.items()}
-        evidence = sorted({f"{sp.label_}:{sp.text}" for sp in doc.spans.get("evidence", [])})
+        evidence = sorted({f"{sp.label_}:{sp.text}" for sp in doc.spans.get(SPAN_KEY, [])})
         rows.append((seg_no, list(doc._.themes), json.dumps(scores), evidence))
     return rows, document_coverage(segs, docs)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from textcoop import __version__
 from textcoop.errors import InputError
 from textcoop.nlp.pipeline import MODEL_KIND, build_pipeline
+from textcoop.nlp.seeds import SPAN_KEY
 from textcoop.safeload import write_manifest
 from textcoop.themes.codebook import OTHER, Codebook
 from textcoop.themes.data import Example, check_labels, data_hash, document_of, split_dev
@@ -73,7 +74,7 @@ def weak_negatives(
     rng.shuffle(cands)
     out: list[Example] = []
     for doc in nlp.pipe(cands[: n * 4], disable=["textcoop_theme_classifier"]):
-        if not doc.spans["evidence"]:
+        if not doc.spans[SPAN_KEY]:
             out.append(Example(f"weak-{len(out):05d}", doc.text, [OTHER], lang, "policy"))
             if len(out) >= n:
                 break

@@ -53,6 +53,7 @@ BOILERPLATE = {
 }
 
 
+@lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """spaCy's Russian and English stop lists, lemmatised too, plus document boilerplate."""
     from spacy.lang.en.stop_words import STOP_WORDS as EN
