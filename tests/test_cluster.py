@@ -113,7 +113,12 @@ def test_survey_chunks_give_the_same_table(cluster, coder):
     give the serial table; the local pool runs the same task function."""
     df = pd.read_csv(SAMPLE / "survey_answers.csv", dtype=str, keep_default_na=False)
     cols = ["q_barriers", "q_support"]
+    # what the end-of-run list reports must not depend on the chunks: a repeated id, an
+    # over-long answer in the third chunk
+    df.loc[10, "resp_id"] = df.loc[2, "resp_id"]
+    df.loc[15, "q_barriers"] = "нет заказов от крупных предприятий; " * 200
     serial, srep = code_answers(df, cols, coder, "resp_id")
+    assert {code for _, code, _ in srep.issues} == {"duplicate_id", "long_answer"}
     with DaskExecutor(cluster.scheduler_address) as ex:
         dask, drep = code_answers(
             df, cols, coder, "resp_id", executor=ex, chunk_rows=7, min_parallel_rows=0

@@ -110,6 +110,27 @@ def calibrate(coder: ThemeCoder, examples: list, target: float, basis: str) -> C
     )
 
 
+def _row_labels(df: pd.DataFrame, id_column: str | None, rep: SurveyReport) -> list[str]:
+    """How each row is named in messages; records duplicate respondent ids in ``rep``."""
+    labels = (
+        [f"{id_column}={v}" for v in df[id_column].astype(str)]
+        if id_column
+        else [f"row {i + 2}" for i in range(len(df))]  # the spreadsheet row, after the header
+    )
+    if id_column:
+        ids = df[id_column].astype(str)
+        rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
+        rep.issues += [
+            (
+                labels[i],
+                "duplicate_id",
+                f"duplicate respondent id {ids.iloc[i]!r} (appears more than once)",
+            )
+            for i in np.flatnonzero(ids.duplicated(keep="first").to_numpy())
+        ]
+    return labels
+
+
 def code_answers(
     df: pd.DataFrame,
     text_columns: list[str],
@@ -146,22 +167,7 @@ def code_answers(
     themes = [lab for lab in coder.labels if lab != "other"]
     out = df.copy()
     rep = SurveyReport(rows=len(df))
-    labels = (
-        [f"{id_column}={v}" for v in df[id_column].astype(str)]
-        if id_column
-        else [f"row {i + 2}" for i in range(len(df))]  # the spreadsheet row, after the header
-    )
-    if id_column:
-        ids = df[id_column].astype(str)
-        rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
-        rep.issues += [
-            (
-                labels[i],
-                "duplicate_id",
-                f"duplicate respondent id {ids.iloc[i]!r} (appears more than once)",
-            )
-            for i in np.flatnonzero(ids.duplicated(keep="first").to_numpy())
-        ]
+    labels = _row_labels(df, id_column, rep)
     for col in text_columns:
         prefix = "" if len(text_columns) == 1 else f"{col}__"
         raw = [str(v) for v in df[col].tolist()]
@@ -274,12 +280,13 @@ def _code_parallel(
     for col in added.columns:
         out[col] = added[col].to_numpy()
     rep = SurveyReport(rows=len(df))
-    if id_column:
-        ids = df[id_column].astype(str)
-        rep.duplicate_ids = sorted(ids[ids.duplicated(keep=False)].unique().tolist())
+    labels = _row_labels(df, id_column, rep)
     for i in range(len(starts)):
         r = parts[i][1]
         rep.truncated += r.truncated
+        # a chunk names its rows "row N" from its own first row: name them as the whole table does
+        for label, code, msg in r.issues:
+            rep.issues.append((labels[starts[i] + int(label.split()[-1]) - 2], code, msg))
         for name in ("coded", "empty", "nonsubstantive", "needs_review"):
             total = getattr(rep, name)
             for col, n in getattr(r, name).items():
