@@ -10,7 +10,8 @@ negatives (the model's dev split is never trained on):
 Test sets: the dev split (per language) and the hand-coded real sentences
 of ../shared/corpora/ru-programs (corpora/eval/ru_programs_gold.jsonl),
 whose documents are disjoint from every document trained on.
-Reports macro-F1, micro-F1, precision of `other` and Krippendorff's alpha,
+Reports macro-F1 (with a 95% bootstrap interval, and paired intervals for
+the differences between systems), micro-F1, precision of `other` and Krippendorff's alpha,
 plus coding speed of the pipeline: sentences per second of wall-clock time
 and per CPU-second of the process (one core; steadier on a busy machine).
 """
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from textcoop.nlp.pipeline import ThemeCoder  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
 from textcoop.themes.data import Example, read_gold, split_dev  # noqa: E402
-from textcoop.themes.metrics import evaluate_labels  # noqa: E402
+from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -127,13 +128,22 @@ def main() -> None:
     for name, exs in tests.items():
         lang = "ru" if name.endswith("ru") or name.startswith("real") else "en"
         texts, truth = [ex.text for ex in exs], [ex.labels for ex in exs]
+        coded: dict[str, list[list[str]]] = {}
         for sys_name, fn in [*systems.items(), ("tfidf-lr", baselines[lang])]:
-            m = evaluate_labels(truth, fn(texts), cb.ids)
+            coded[sys_name] = fn(texts)
+            m = evaluate_labels(truth, coded[sys_name], cb.ids)
             results["systems"].setdefault(sys_name, {})[name] = summary(m)
             if sys_name == "pipeline":
                 results.setdefault("pipeline_per_label", {})[name] = {
                     lab: {k: round(v, 3) for k, v in d.items()} for lab, d in m["per_label"].items()
                 }
+        # how far each macro-F1 could move by the luck of which sentences were coded
+        boot = bootstrap_macro_f1(truth, coded, cb.ids, n_boot=1000, seed=0)
+        for sys_name, ci in boot["macro_f1"].items():
+            results["systems"][sys_name][name]["macro_f1_ci95"] = [round(x, 3) for x in ci]
+        results.setdefault("paired_differences_ci95", {})[name] = {
+            k: [round(x, 3) for x in v] for k, v in boot["difference"].items()
+        }
     sample = [ex.text for ex in tests.get("real-ru-programs", tests[next(iter(tests))])] * 2
     coder.code(sample[:200])
     walls, cpus = [], []
@@ -155,6 +165,18 @@ def main() -> None:
             for n in names
         )
         print(f"{sys_name:<10}{row}")
+    print("macro-F1 95% bootstrap intervals (1,000 resamples of sentences; differences paired):")
+    for n in names:
+        cis = "  ".join(
+            f"{s}: [{per[n]['macro_f1_ci95'][0]:.3f}, {per[n]['macro_f1_ci95'][1]:.3f}]"
+            for s, per in results["systems"].items()
+        )
+        diffs = "  ".join(
+            f"{k}: [{v[0]:+.3f}, {v[1]:+.3f}]"
+            for k, v in results["paired_differences_ci95"][n].items()
+            if k.startswith("pipeline")
+        )
+        print(f"  {n:<18} {cis}  |  {diffs}")
     print(
         f"pipeline speed: {results['speed_sentences_per_s']} sentences/s wall-clock, "
         f"{results['speed_sentences_per_cpu_s']} per CPU-second (one process)"

@@ -80,6 +80,7 @@ class SeedMatcher:
         self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._fuzzy: dict[str, set[tuple[str, str]]] = {}
         self._fuzzy_cache: dict[str, set[tuple[str, str]]] = {}
+        self._lemma_info: dict[str, tuple] = {}
         for theme, lem in self.phrases:
             self._by_first.setdefault(lem[0], []).append((theme, tuple(lem)))
             if len(lem) == 1 and len(lem[0]) >= self.fuzzy_min_len:
@@ -118,6 +119,15 @@ class SeedMatcher:
             self._fuzzy_cache[word] = hits
         return hits
 
+    def _starts(self, lem: str) -> tuple:
+        """Seeds that may start at a token with lemma ``lem``: (exact (theme, phrase) pairs,
+        themes matched one edit away), or ``()`` when none (so a cheap truth test skips it)."""
+        exact = tuple(self._by_first.get(lem, ()))
+        fuzzy: tuple[str, ...] = ()
+        if not exact and len(lem) >= self.fuzzy_min_len:
+            fuzzy = tuple(sorted({theme for theme, _ in self._fuzzy_hits(lem)}))
+        return (exact, fuzzy) if exact or fuzzy else ()
+
     def __call__(self, doc: Doc) -> Doc:
         lemmas, alpha = doc_lemmas(doc)
         seen: set[tuple[int, int, str]] = set()
@@ -128,17 +138,27 @@ class SeedMatcher:
                 seen.add((start, end, label))
                 spans.append(Span(doc, start, end, label=label))
 
-        by_first, fuzzy_cache, min_len = self._by_first, self._fuzzy_cache, self.fuzzy_min_len
-        for i, lem in enumerate(lemmas):
-            cands = by_first.get(lem)
-            if cands:
-                for theme, seq in cands:
+        # which seeds can start at each distinct lemma is worked out once per lemma
+        # (exact first words, then near-misspellings), so most sentences skip the
+        # token loop: only positions whose lemma can start a seed are visited
+        info = self._lemma_info
+        distinct = set(lemmas)
+        if len(info) > 500_000:  # bounded, like the lemma cache
+            info.clear()
+        for lem in distinct.difference(info):
+            info[lem] = self._starts(lem)
+        if any(info[lem] for lem in distinct):
+            for i, lem in enumerate(lemmas):
+                hit = info[lem]
+                if not hit:
+                    continue
+                exact, fuzzy = hit
+                for theme, seq in exact:
                     if len(seq) == 1 or tuple(lemmas[i : i + len(seq)]) == seq:
                         add(i, i + len(seq), theme)
-            elif alpha[i] and len(lem) >= min_len:
-                hits = fuzzy_cache.get(lem)
-                for theme, _ in hits if hits is not None else self._fuzzy_hits(lem):
-                    add(i, i + 1, theme)
+                if fuzzy and alpha[i]:
+                    for theme in fuzzy:
+                        add(i, i + 1, theme)
         # doc.text is rebuilt from the tokens on every access: take the caller's text when given
         text = doc.user_data.get(TEXT_KEY) or doc.text
         doc.user_data[TEXT_KEY] = text
