@@ -39,7 +39,13 @@ from textcoop.themes.metrics import evaluate_labels  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GOLD = ROOT / "corpora" / "eval" / "ru_programs_gold.jsonl"
-WRITTEN = ["corpora/train/ru_policy.jsonl", "corpora/train/ru_survey.jsonl"]
+WRITTEN = [
+    f
+    for f in os.environ.get(
+        "CV_WRITTEN", "corpora/train/ru_policy.jsonl,corpora/train/ru_survey.jsonl"
+    ).split(",")
+    if f
+]
 REFS = "corpora/train/ru_programs_refs.jsonl"
 
 # name -> classifier params, training params

@@ -32,6 +32,36 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+class _Alternation:
+    """One theme's codebook patterns for one script, scanned with only the branches that can match.
+
+    Branch by branch, ``required_literals`` gives pieces of text one of which
+    any match contains. A branch whose pieces are all absent from a text
+    cannot match it, so dropping it changes no match: at every position the
+    remaining branches are tried in their original order. The narrowed
+    alternations are compiled once per combination of branches and kept.
+    """
+
+    def __init__(self, theme: str, cyr: bool, patterns: list[str]) -> None:
+        self.theme, self.cyr, self.patterns = theme, cyr, patterns
+        self.full = re.compile("|".join(f"(?:{p})" for p in patterns))
+        self.lits = [required_literals(p) for p in patterns]
+        self.always = {b for b, lits in enumerate(self.lits) if lits is None}
+        self._cache: dict[tuple[int, ...], re.Pattern] = {}
+
+    def narrowed(self, enabled: set[int] | None) -> re.Pattern | None:
+        """The alternation of the ``enabled`` branches (plus those without a filter), or None."""
+        on = tuple(sorted(self.always.union(enabled or ())))
+        if not on:
+            return None
+        rx = self._cache.get(on)
+        if rx is None:
+            rx = re.compile("|".join(f"(?:{self.patterns[b]})" for b in on))
+            if len(self._cache) < 4096:
+                self._cache[on] = rx
+        return rx
+
+
 class SeedMatcher:
     """Finds codebook seed terms and patterns in a Doc; writes ``doc.spans["evidence"]``."""
 
@@ -51,6 +81,7 @@ class SeedMatcher:
         self.nonsub_phrases: list[str] = []
         self.nonsub_patterns: list[str] = []
         self.codebook_hash = ""
+        self.prefilter = True  # False: every alternation scans every short text (for tests)
         self._compile()
 
     # -- building -------------------------------------------------------
@@ -89,13 +120,16 @@ class SeedMatcher:
         groups: dict[tuple[str, bool], list[str]] = {}
         for theme, lang, p in self.patterns:
             groups.setdefault((theme, lang == "ru"), []).append(p)
-        # one alternation per theme and script: a dozen scans of the text instead of hundreds,
-        # and Russian patterns only run on text with Cyrillic (English ones on Latin)
-        # plus, per alternation, the pieces of text a match must contain (None: always scan)
-        self._rx = []
-        for (theme, cyr), pats in groups.items():
-            joined = "|".join(f"(?:{p})" for p in pats)
-            self._rx.append((theme, cyr, re.compile(joined), required_literals(joined)))
+        # one alternation per theme and script, and Russian patterns only run on text
+        # with Cyrillic (English ones on Latin); a text is scanned only with the branches
+        # whose required pieces of text it contains (see rxfilter)
+        self._rx = [_Alternation(theme, cyr, pats) for (theme, cyr), pats in groups.items()]
+        index: dict[bool, dict[str, list[tuple[int, int]]]] = {True: {}, False: {}}
+        for a, alt in enumerate(self._rx):
+            for b, lits in enumerate(alt.lits):
+                for lit in lits or ():
+                    index[alt.cyr].setdefault(lit, []).append((a, b))
+        self._lit_index = {cyr: list(d.items()) for cyr, d in index.items()}
         self._nonsub = set(self.nonsub_phrases)
         self._nonsub_rx = [re.compile(p) for p in self.nonsub_patterns]
 
@@ -166,17 +200,25 @@ class SeedMatcher:
         # policy passages the lemma seeds carry the evidence and regexes cost ~1.5 ms each
         if self._rx and len(text) <= self.max_regex_chars:
             low = text.lower()
-            has_cyr, has_lat = bool(_CYR.search(low)), bool(_LAT.search(low))
-            for theme, cyr, rx, lits in self._rx:
-                if not (has_cyr if cyr else has_lat):
+            has = {True: bool(_CYR.search(low)), False: bool(_LAT.search(low))}
+            enabled: dict[int, set[int]] = {}
+            for cyr in (True, False):
+                if has[cyr] and self.prefilter:
+                    for lit, owners in self._lit_index[cyr]:
+                        if lit in low:
+                            for a, b in owners:
+                                enabled.setdefault(a, set()).add(b)
+            for a, alt in enumerate(self._rx):
+                if not has[alt.cyr]:
                     continue
-                if lits is not None and not any(lit in low for lit in lits):
-                    continue  # no piece that a match needs: the scan cannot find anything
+                rx = alt.full if not self.prefilter else alt.narrowed(enabled.get(a))
+                if rx is None:
+                    continue  # no branch has a piece of text it needs: no scan can match
                 for m in rx.finditer(low):
                     if m.end() > m.start():
                         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                         if sp is not None:
-                            add(sp.start, sp.end, theme)
+                            add(sp.start, sp.end, alt.theme)
         doc.spans[SPAN_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
         doc._.nonsubstantive = len(text) < 200 and self.is_nonsubstantive(text)
         return doc
