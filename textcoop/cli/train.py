@@ -110,8 +110,12 @@ def train_cmd(
                 highlight=False,
             )
         examples = keep
+    lemma_texts: list[str] = []
     if weak_negatives:
+        from textcoop.themes.train import corpus_texts
+
         extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
+        lemma_texts = list(corpus_texts(weak_negatives, held_docs))
     meta = train_model(
         examples,
         cb,
@@ -123,6 +127,7 @@ def train_cmd(
         real_weight=real_weight,
         tune_folds=tune_folds,
         seed_weight=seed_weight,
+        lemma_texts=lemma_texts,
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

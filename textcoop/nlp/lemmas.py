@@ -8,7 +8,11 @@ cached by word form, lemmatises those too and runs several times faster.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
@@ -54,10 +58,17 @@ def lemma_of(word: str) -> str:
 
 
 LEMMAS_KEY = "textcoop_lemmas"
+_CYR_WORD = re.compile(r"[а-яё]+")
 
 
 class Lemmatizer:
     """Sets ``token.lemma_`` (lowercased) for Russian and English words alike.
+
+    A trained pipeline also carries a table of the Russian word forms of its
+    training texts with their lemmas (``add_forms``, saved as JSON beside the
+    pipeline): pymorphy3 costs ~130 µs per new form, which made the first pass
+    over a document several times slower than the next, and programmes repeat
+    the same administrative vocabulary.
 
     Works on the Doc's arrays (hashes of lowercased forms in, lemma hashes
     out) rather than Token objects: creating a Token per word cost more than
@@ -68,13 +79,36 @@ class Lemmatizer:
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[int, str]] = {}
+        self.table: dict[str, str] = {}
+
+    def add_forms(self, texts: Iterable[str], max_forms: int = 150_000) -> int:
+        """Lemmatise the most frequent Cyrillic word forms of ``texts`` into the saved table."""
+        counts = Counter(w for t in texts for w in _CYR_WORD.findall(t.lower()))
+        for form, _n in counts.most_common(max_forms):
+            if form not in self.table:
+                self.table[form] = ru_lemma(form)
+        return len(self.table)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        (p / "lemmas.json").write_text(
+            json.dumps(self.table, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Lemmatizer:
+        f = Path(path) / "lemmas.json"
+        # pipelines saved before the table existed have no file: pymorphy3 does it all
+        self.table = json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+        self._cache = {}
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         from spacy.attrs import IS_ALPHA, LEMMA, LOWER
 
         arr = doc.to_array([LOWER, IS_ALPHA])
         strings = doc.vocab.strings
-        cache = self._cache
+        cache, table = self._cache, self.table
         lows = arr[:, 0].tolist()
         alphas = [bool(a) for a in arr[:, 1].tolist()]
         hashes: list[int] = []
@@ -84,7 +118,7 @@ class Lemmatizer:
             if hit is None:
                 form = strings[low]
                 if alpha:
-                    lem = lemma_of(form)
+                    lem = table.get(form) or lemma_of(form)
                     hit = (strings.add(lem), lem)
                 else:  # non-alphabetic tokens: lemma = lowercase form
                     hit = (strings.add(form), form)

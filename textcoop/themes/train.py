@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import random
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from textcoop import __version__
@@ -34,6 +35,14 @@ def _versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": numpy.__version__,
     }
+
+
+def corpus_texts(folder: str | Path, exclude_docs: set[str] | None = None) -> Iterator[str]:
+    """The texts of a folder of ``.txt`` documents, held-out documents (all their parts) skipped."""
+    for f in sorted(Path(folder).rglob("*.txt")):
+        if exclude_docs and document_of(f.name) in exclude_docs:
+            continue
+        yield f.read_text(encoding="utf-8", errors="replace")
 
 
 def weak_negatives(
@@ -61,10 +70,7 @@ def weak_negatives(
     nlp = build_pipeline(lang, codebook)
     rng = random.Random(seed)
     cands: list[str] = []
-    for f in sorted(Path(folder).rglob("*.txt")):
-        if exclude_docs and document_of(f.name) in exclude_docs:
-            continue
-        text = f.read_text(encoding="utf-8", errors="replace")
+    for text in corpus_texts(folder, exclude_docs):
         for a, b in split_spans(text):
             s = " ".join(text[a:b].split())
             if 8 <= len(s.split()) <= 60 and hashlib.sha1(s.encode("utf-8")).hexdigest() not in (
@@ -93,6 +99,7 @@ def train_model(
     real_weight: float = 1.0,
     tune_folds: int = 3,
     seed_weight: float | None = None,
+    lemma_texts: Iterable[str] | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
@@ -102,6 +109,8 @@ def train_model(
     against the rest; ``tune_folds`` is passed to the classifier (0: fixed
     0.5 thresholds); ``seed_weight`` scales the seed-evidence features (0:
     the classifier ignores seed matches; evidence spans are still shown).
+    ``lemma_texts`` (Russian documents, e.g. the weak-negative folder) add
+    their word forms to the lemma table saved with the Russian pipeline.
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -129,6 +138,9 @@ def train_model(
         clf = nlp.get_pipe("textcoop_theme_classifier")
         if seed_weight is not None:
             clf.seed_weight = seed_weight
+        if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
+            lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
+            lemmatizer.add_forms([ex.text for ex in train] + list(lemma_texts or []))
         docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
         dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
         weights = [real_weight if ex.source else 1.0 for ex in train]
