@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -36,13 +35,20 @@ from textcoop.nlp.pipeline import build_pipeline  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
 from textcoop.themes.data import document_of, held_out, read_gold, split_dev  # noqa: E402
 from textcoop.themes.metrics import evaluate_labels  # noqa: E402
+from textcoop.themes.train import weak_negative_pool  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from evaluate_themes import tfidf_lr  # noqa: E402  (the same baseline as `make evaluate`)
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GOLD = ROOT / "corpora" / "eval" / "ru_programs_gold.jsonl"
+# the Russian examples the project wrote (as `make models` takes them); CV_WRITTEN overrides
 WRITTEN = [
     f
     for f in os.environ.get(
-        "CV_WRITTEN", "corpora/train/ru_policy.jsonl,corpora/train/ru_survey.jsonl"
+        "CV_WRITTEN",
+        "corpora/train/ru_policy.jsonl,corpora/train/ru_survey.jsonl,"
+        "corpora/train/ru_programstyle_policy.jsonl",
     ).split(",")
     if f
 ]
@@ -62,54 +68,6 @@ CONFIGS: dict[str, dict] = {
     "C4": {"C": 4.0},
     "C16": {"C": 16.0},
 }
-
-
-def weak_pool(codebook, exclude_docs: set[str], n: int, seed: int = 0) -> list[tuple[str, str]]:
-    """(document, sentence) weak negatives, sampled as ``train.weak_negatives`` does, documents kept."""
-    from textcoop.extract.sentences import split_spans
-
-    nlp = build_pipeline("ru", codebook)
-    rng = random.Random(seed)
-    cands: list[tuple[str, str]] = []
-    for f in sorted((CORPORA / "ru-programs" / "texts").rglob("*.txt")):
-        if document_of(f.name) in exclude_docs:
-            continue
-        text = f.read_text(encoding="utf-8", errors="replace")
-        for a, b in split_spans(text):
-            s = " ".join(text[a:b].split())
-            if 8 <= len(s.split()) <= 60:
-                cands.append((document_of(f.name), s))
-    rng.shuffle(cands)
-    out = []
-    docs = nlp.pipe([s for _, s in cands[: n * 4]], disable=["textcoop_theme_classifier"])
-    for (d, _), doc in zip(cands[: n * 4], docs, strict=False):
-        if not doc.spans["evidence"]:
-            out.append((d, doc))
-            if len(out) >= n:
-                break
-    return out
-
-
-def tfidf_lr_fit(texts, labels, themes, weights=None):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-    x = vec.fit_transform([t.lower() for t in texts])
-    models = {}
-    for lab in themes:
-        y = np.array([lab in ls for ls in labels])
-        if y.any() and not y.all():
-            models[lab] = LogisticRegression(
-                C=8.0, class_weight="balanced", max_iter=3000, solver="liblinear"
-            ).fit(x, y, sample_weight=weights)
-
-    def predict(ts):
-        xt = vec.transform([t.lower() for t in ts])
-        probs = {lab: m.predict_proba(xt)[:, 1] for lab, m in models.items()}
-        return [[lab for lab in probs if probs[lab][i] >= 0.5] or [OTHER] for i in range(len(ts))]
-
-    return predict
 
 
 def main() -> None:
@@ -132,8 +90,13 @@ def main() -> None:
     gold_docs = held_out([GOLD])[1]
     ref_docs = sorted({document_of(ex.source) for ex in refs})
     t0 = time.time()
-    pool = weak_pool(cb, gold_docs, args.n_weak * 2)
     dis = ["textcoop_theme_classifier"]
+    weak = weak_negative_pool(
+        CORPORA / "ru-programs" / "texts", cb, args.n_weak * 2, exclude_docs=gold_docs
+    )
+    pool = list(
+        zip([d for d, _ in weak], nlp.pipe([ex.text for _, ex in weak], disable=dis), strict=True)
+    )
     wdocs = list(nlp.pipe([ex.text for ex in written], disable=dis))
     rdocs = list(nlp.pipe([ex.text for ex in refs], disable=dis))
     print(
@@ -171,7 +134,6 @@ def main() -> None:
 
 def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb) -> dict:
     """Out-of-fold codes for every real training sentence, scored together."""
-    themes = [i for i in cb.ids if i != OTHER]
     params = dict(params)
     rw = params.pop("real_weight", 3.0)
     truth_all, pred_all = [], []
@@ -186,7 +148,7 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
         weights = [1.0] * len(wdocs) + [rw] * len(tr_r) + [1.0] * len(weak)
         if name == "baseline":
             texts = [d.text for d in docs]
-            fn = tfidf_lr_fit(texts, labels, themes)
+            fn = tfidf_lr(texts, labels, cb.ids, weights)
             pred = fn([refs[i].text for i in te_r])
         else:
             clf = ThemeClassifier(None, **params)

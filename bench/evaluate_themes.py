@@ -6,7 +6,8 @@ Systems, all trained on the same training split plus the same weak
 negatives (the model's dev split is never trained on):
   pipeline  the shipped spaCy pipeline (lemmas + characters + seed evidence),
   seeds     seed-term matching alone (a theme when any of its seeds matches),
-  tfidf-lr  TF-IDF character 2-5-grams on the raw text + logistic regression.
+  tfidf-lr  TF-IDF character 2-5-grams on the raw text + logistic regression
+            (same examples and example weights as the pipeline).
 Test sets: the dev split (per language) and the hand-coded real sentences
 of ../shared/corpora/ru-programs (corpora/eval/ru_programs_gold.jsonl),
 whose documents are disjoint from every document trained on.
@@ -39,29 +40,37 @@ from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa:
 CORPORA = ROOT.parent / "shared" / "corpora"
 
 
-def tfidf_lr(train: list[Example], labels: list[str]):
-    """The scikit-learn baseline: char 2-5-gram TF-IDF + one logistic regression per theme."""
+def tfidf_lr(
+    texts: list[str],
+    labels: list[list[str]],
+    label_ids: list[str],
+    weights: list[float] | None = None,
+):
+    """The scikit-learn baseline: char 2-5-gram TF-IDF + one logistic regression per theme.
+
+    ``weights`` are the same per-example weights the pipeline is trained with
+    (real program sentences count ``real_weight`` times), so the comparison
+    differs in the model only.
+    """
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    themes = [lab for lab in labels if lab != OTHER]
+    themes = [lab for lab in label_ids if lab != OTHER]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-    x = vec.fit_transform([ex.text.lower() for ex in train])
+    x = vec.fit_transform([t.lower() for t in texts])
     models = {}
     for lab in themes:
-        y = np.array([lab in ex.labels for ex in train])
+        y = np.array([lab in ls for ls in labels])
         if y.any() and not y.all():
             models[lab] = LogisticRegression(
                 C=8.0, class_weight="balanced", max_iter=3000, solver="liblinear"
-            ).fit(x, y)
+            ).fit(x, y, sample_weight=weights)
 
-    def predict(texts: list[str]) -> list[list[str]]:
-        xt = vec.transform([t.lower() for t in texts])
+    def predict(new: list[str]) -> list[list[str]]:
+        xt = vec.transform([t.lower() for t in new])
         probs = {lab: m.predict_proba(xt)[:, 1] for lab, m in models.items()}
-        return [
-            [lab for lab in probs if probs[lab][i] >= 0.5] or [OTHER] for i in range(len(texts))
-        ]
+        return [[lab for lab in probs if probs[lab][i] >= 0.5] or [OTHER] for i in range(len(new))]
 
     return predict
 
@@ -161,7 +170,16 @@ def main() -> None:
         trains["ru"] = trains["ru"] + weak_negatives(
             texts_dir, cb, 2000, sha1s, 0, exclude_docs=docs
         )
-    baselines = {lang: tfidf_lr(tr, cb.ids) for lang, tr in trains.items()}
+    rw = coder.meta.get("real_weight", 1.0)
+    baselines = {
+        lang: tfidf_lr(
+            [ex.text for ex in tr],
+            [ex.labels for ex in tr],
+            cb.ids,
+            [rw if ex.source else 1.0 for ex in tr],
+        )
+        for lang, tr in trains.items()
+    }
     for name, exs in tests.items():
         lang = "ru" if name.endswith("ru") or name.startswith("real") else "en"
         texts, truth = [ex.text for ex in exs], [ex.labels for ex in exs]
@@ -170,8 +188,9 @@ def main() -> None:
             coded[sys_name] = fn(texts)
             m = evaluate_labels(truth, coded[sys_name], cb.ids)
             results["systems"].setdefault(sys_name, {})[name] = summary(m)
-            if sys_name == "pipeline":
-                results.setdefault("pipeline_per_label", {})[name] = {
+            if sys_name in ("pipeline", "tfidf-lr"):
+                key = "pipeline_per_label" if sys_name == "pipeline" else "tfidf_lr_per_label"
+                results.setdefault(key, {})[name] = {
                     lab: {k: round(v, 3) for k, v in d.items()} for lab, d in m["per_label"].items()
                 }
         # how far each macro-F1 could move by the luck of which sentences were coded

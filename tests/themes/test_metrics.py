@@ -1,5 +1,7 @@
 import random
 
+import pytest
+
 from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
@@ -41,3 +43,24 @@ def test_alpha_bounded_and_perfect_agreement(pairs):
     same = [(x, x) for x, _ in pairs]
     if len({x for x, _ in pairs}) > 1:
         assert abs(krippendorff_alpha_nominal(same) - 1.0) < 1e-12
+
+
+def test_bootstrap_intervals_cover_the_point_estimate_and_pair_the_differences():
+    from textcoop.themes.metrics import bootstrap_macro_f1
+
+    gold = [["finance"], ["skills"], ["other"], ["finance", "skills"], ["other"]] * 20
+    good = [list(x) for x in gold]
+    good[0] = ["other"]  # one miss
+    bad = [["finance"]] * len(gold)
+    labels = ["finance", "skills", "other"]
+    out = bootstrap_macro_f1(gold, {"good": good, "bad": bad}, labels, n_boot=300, seed=1)
+    for name, pred in (("good", good), ("bad", bad)):
+        lo, hi = out["macro_f1"][name]
+        assert lo <= evaluate_labels(gold, pred, labels)["macro_f1"] <= hi
+    lo, hi = out["difference"]["good - bad"]
+    assert 0 < lo <= hi < 1
+    # identical coders: the paired difference is exactly zero in every resample
+    same = bootstrap_macro_f1(gold, {"a": good, "b": good}, labels, n_boot=50)
+    assert same["difference"]["a - b"] == [0.0, 0.0]
+    with pytest.raises(ValueError):
+        bootstrap_macro_f1(gold, {"a": good[:-1]}, labels)

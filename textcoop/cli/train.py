@@ -47,7 +47,7 @@ def train_cmd(
         1.0, "--real-weight", help="Weight of hand-labelled real sentences (given by reference)."
     ),
     tune_folds: int = typer.Option(
-        3, "--tune-folds", help="Folds for tuning decision thresholds (0: keep them at 0.5)."
+        0, "--tune-folds", help="Folds for tuning decision thresholds (0, the default: keep them at 0.5)."
     ),
     seed_weight: float | None = typer.Option(
         None, "--seed-weight", help="Scale of the seed-evidence features (0: ignore seed matches)."
@@ -115,7 +115,7 @@ def train_cmd(
         from textcoop.themes.train import corpus_texts
 
         extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
-        lemma_texts = list(corpus_texts(weak_negatives, held_docs))
+        lemma_texts = [text for _, text in corpus_texts(weak_negatives, held_docs)]
     meta = train_model(
         examples,
         cb,

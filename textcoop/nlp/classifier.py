@@ -51,7 +51,7 @@ class ThemeClassifier:
         nlp: Language,
         name: str = "textcoop_theme_classifier",
         C: float = 8.0,
-        seed_weight: float = 0.5,
+        seed_weight: float = 0.35,
         char_ngrams: tuple[int, int] = (2, 5),
         char_weight: float = 1.0,
         word_weight: float = 1.0,
@@ -369,7 +369,7 @@ class ThemeClassifier:
     "textcoop_theme_classifier",
     assigns=["doc.cats", "doc._.themes"],
     requires=["token.lemma"],
-    default_config={"C": 8.0, "seed_weight": 0.5, "char_ngrams": [3, 5]},
+    default_config={"C": 8.0, "seed_weight": 0.35, "char_ngrams": [3, 5]},
 )
 def make_theme_classifier(
     nlp: Language, name: str, C: float, seed_weight: float, char_ngrams: list[int]

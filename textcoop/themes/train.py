@@ -37,12 +37,52 @@ def _versions() -> dict[str, str]:
     }
 
 
-def corpus_texts(folder: str | Path, exclude_docs: set[str] | None = None) -> Iterator[str]:
-    """The texts of a folder of ``.txt`` documents, held-out documents (all their parts) skipped."""
+def corpus_texts(
+    folder: str | Path, exclude_docs: set[str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(document id, text) of a folder of ``.txt`` files, held-out documents (all parts) skipped."""
     for f in sorted(Path(folder).rglob("*.txt")):
-        if exclude_docs and document_of(f.name) in exclude_docs:
+        doc = document_of(f.name)
+        if exclude_docs and doc in exclude_docs:
             continue
-        yield f.read_text(encoding="utf-8", errors="replace")
+        yield doc, f.read_text(encoding="utf-8", errors="replace")
+
+
+def weak_negative_pool(
+    folder: str | Path,
+    codebook: Codebook,
+    n: int,
+    exclude: set[str] | None = None,
+    seed: int = 0,
+    lang: str = "ru",
+    exclude_docs: set[str] | None = None,
+) -> list[tuple[str, Example]]:
+    """``weak_negatives`` with the document each sentence comes from (for document-grouped CV)."""
+    import hashlib
+
+    from textcoop.extract.sentences import split_spans
+
+    nlp = build_pipeline(lang, codebook)
+    rng = random.Random(seed)
+    cands: list[tuple[str, str]] = []
+    for doc_id, text in corpus_texts(folder, exclude_docs):
+        for a, b in split_spans(text):
+            s = " ".join(text[a:b].split())
+            if 8 <= len(s.split()) <= 60 and hashlib.sha1(s.encode("utf-8")).hexdigest() not in (
+                exclude or set()
+            ):
+                cands.append((doc_id, s))
+    rng.shuffle(cands)
+    out: list[tuple[str, Example]] = []
+    texts = (s for _, s in cands[: n * 4])
+    for (doc_id, _), doc in zip(
+        cands, nlp.pipe(texts, disable=["textcoop_theme_classifier"]), strict=False
+    ):
+        if not doc.spans[SPAN_KEY]:
+            out.append((doc_id, Example(f"weak-{len(out):05d}", doc.text, [OTHER], lang, "policy")))
+            if len(out) >= n:
+                break
+    return out
 
 
 def weak_negatives(
@@ -63,28 +103,8 @@ def weak_negatives(
     ``exclude_docs`` the held-out documents (see ``data.held_out``), whose
     sentences are never sampled at all.
     """
-    import hashlib
-
-    from textcoop.extract.sentences import split_spans
-
-    nlp = build_pipeline(lang, codebook)
-    rng = random.Random(seed)
-    cands: list[str] = []
-    for text in corpus_texts(folder, exclude_docs):
-        for a, b in split_spans(text):
-            s = " ".join(text[a:b].split())
-            if 8 <= len(s.split()) <= 60 and hashlib.sha1(s.encode("utf-8")).hexdigest() not in (
-                exclude or set()
-            ):
-                cands.append(s)
-    rng.shuffle(cands)
-    out: list[Example] = []
-    for doc in nlp.pipe(cands[: n * 4], disable=["textcoop_theme_classifier"]):
-        if not doc.spans[SPAN_KEY]:
-            out.append(Example(f"weak-{len(out):05d}", doc.text, [OTHER], lang, "policy"))
-            if len(out) >= n:
-                break
-    return out
+    pool = weak_negative_pool(folder, codebook, n, exclude, seed, lang, exclude_docs)
+    return [ex for _, ex in pool]
 
 
 def train_model(
@@ -97,7 +117,7 @@ def train_model(
     seed: int = 0,
     extra_train: list[Example] | None = None,
     real_weight: float = 1.0,
-    tune_folds: int = 3,
+    tune_folds: int = 0,
     seed_weight: float | None = None,
     lemma_texts: Iterable[str] | None = None,
 ) -> dict:
