@@ -47,7 +47,9 @@ def train_cmd(
         1.0, "--real-weight", help="Weight of hand-labelled real sentences (given by reference)."
     ),
     tune_folds: int = typer.Option(
-        0, "--tune-folds", help="Folds for tuning decision thresholds (0, the default: keep them at 0.5)."
+        0,
+        "--tune-folds",
+        help="Folds for tuning decision thresholds (0, the default: keep them at 0.5).",
     ),
     seed_weight: float | None = typer.Option(
         None, "--seed-weight", help="Scale of the seed-evidence features (0: ignore seed matches)."
