@@ -139,8 +139,11 @@ def classify_rows(quick: bool, raw: dict) -> list[Row]:
     sample = (sents * 4)[: 2000 if not quick else 800]
     coder.code(sample[:50])
     t0 = time.perf_counter()
-    coder.code(sample)
+    coder.code(sample)  # first pass: most word forms are new to this process
     t_code = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    coder.code(sample)  # second pass: every form lemmatised and featurised already
+    t_warm = time.perf_counter() - t0
     tok = spacy.blank("ru")
     t0 = time.perf_counter()
     for _ in tok.pipe(sample, batch_size=256):
@@ -150,20 +153,23 @@ def classify_rows(quick: bool, raw: dict) -> list[Row]:
         "sentences": len(sample),
         "source": source,
         "seconds": t_code,
+        "seconds_second_pass": t_warm,
         "tokenize_seconds": t_tok,
     }
-    rate = len(sample) / t_code
-    rows.append(
-        Row(
-            f"coder, 1 process ({source} sentences)",
-            rate,
-            len(sample) / t_tok,
-            "sent/s",
-            ">= 2,000 sent/s",
-            rate >= 2000,
-            "baseline: spaCy tokenizer alone",
+    for label, secs in (("first pass", t_code), ("second pass", t_warm)):
+        rate = len(sample) / secs
+        rows.append(
+            Row(
+                f"coder, 1 process, {label} ({source} sentences)",
+                rate,
+                len(sample) / t_tok,
+                "sent/s",
+                ">= 2,000 sent/s",
+                rate >= 2000,
+                "baseline: spaCy tokenizer alone",
+            )
         )
-    )
+    rate = len(sample) / t_code  # classify meets new documents: compared with the first pass
     texts = sorted((CORPORA / "ru-programs" / "texts").glob("*.txt"))[: 12 if quick else 40]
     if not texts:
         return rows
@@ -197,7 +203,7 @@ def classify_rows(quick: bool, raw: dict) -> list[Row]:
             "sent/s",
             "",
             None,
-            "baseline: coder above",
+            "baseline: coder, first pass",
         )
     )
     rows.append(
