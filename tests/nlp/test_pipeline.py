@@ -122,3 +122,27 @@ def test_block_weights_and_balance_match_sklearn_and_persist(tmp_path, codebook)
     back = ThemeClassifier(None).from_disk(tmp_path / "c")
     assert (back.char_weight, back.word_weight, back.balance) == (0.5, 0.0, 0.5)
     assert np.allclose(back.predict(docs), half.predict(docs))
+
+
+def test_seedless_theme_ignores_seed_evidence_and_persists(tmp_path, codebook):
+    from textcoop.nlp.classifier import ThemeClassifier
+    from textcoop.themes.train import _seedless_for
+
+    nlp = build_pipeline("ru", codebook)
+    texts = [ex.text + f" {i}" for i, ex in enumerate(TWO * 4)]
+    docs = list(nlp.pipe(texts, disable=["textcoop_theme_classifier"]))
+    labels = [ex.labels for ex in TWO * 4]
+    clf = ThemeClassifier(None, char_ngrams=(3, 5), seedless=("finance",))
+    clf._fit_once(docs, labels, codebook.ids, 0)
+    n_text = len(clf.word_vocab_) + len(clf.char_vocab_)
+    fin, other_theme = clf.labels_.index("finance"), clf.labels_.index("skills")
+    assert not clf.coef_[n_text:, fin].any()  # no weight on any seed feature
+    assert clf.coef_[n_text:, other_theme].any()  # the other themes keep theirs
+    clf.thresholds_ = {lab: 0.5 for lab in clf.labels_}
+    clf.to_disk(tmp_path / "c")
+    back = ThemeClassifier(None).from_disk(tmp_path / "c")
+    assert back.seedless == ("finance",) and np.allclose(back.predict(docs), clf.predict(docs))
+    ids = codebook.ids
+    assert _seedless_for("ru", ["ru:finance", "skills", "en:trust"], ids) == ("finance", "skills")
+    with pytest.raises(Exception, match="not in the codebook"):
+        _seedless_for("ru", ["ru:finanse"], ids)

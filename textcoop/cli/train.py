@@ -54,6 +54,11 @@ def train_cmd(
     seed_weight: float | None = typer.Option(
         None, "--seed-weight", help="Scale of the seed-evidence features (0: ignore seed matches)."
     ),
+    seedless: list[str] = typer.Option(
+        None,
+        "--seedless",
+        help="THEME or LANG:THEME whose model ignores seed evidence (repeatable); see bench/cv_themes.py.",
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -130,6 +135,7 @@ def train_cmd(
         tune_folds=tune_folds,
         seed_weight=seed_weight,
         lemma_texts=lemma_texts,
+        seedless=list(seedless or []),
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

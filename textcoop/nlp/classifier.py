@@ -56,6 +56,7 @@ class ThemeClassifier:
         char_weight: float = 1.0,
         word_weight: float = 1.0,
         balance: float = 1.0,
+        seedless: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.C = C
@@ -64,6 +65,9 @@ class ThemeClassifier:
         self.char_weight = char_weight
         self.word_weight = word_weight
         self.balance = balance
+        # themes whose model ignores the seed block: seed evidence carries themes with
+        # few real examples but, measured in CV, costs the well-documented ones
+        self.seedless = tuple(seedless)
         self.labels_: list[str] = []
         self.single_label_ = False
         self.thresholds_: dict[str, float] = {}
@@ -173,6 +177,7 @@ class ThemeClassifier:
                     self.char_weight,
                     self.word_weight,
                     self.balance,
+                    self.seedless,
                 )
                 tr = [i for i in range(len(docs)) if folds[i] != k]
                 te = [i for i in range(len(docs)) if folds[i] == k]
@@ -207,6 +212,8 @@ class ThemeClassifier:
         w = self._word.fit_transform([lemma_text(d) for d in docs])
         c = self._char.fit_transform([d.text for d in docs])
         x = self._stack(w, c, docs)
+        n_text = w.shape[1] + c.shape[1]  # the seed block follows the word and char blocks
+        x_text = x[:, :n_text] if self.seedless else None
         coefs, inter = [], []
         for j in range(len(self.labels_)):
             if y[:, j].min() == y[:, j].max():  # a theme never (or always) present: constant score
@@ -220,8 +227,14 @@ class ThemeClassifier:
                 random_state=seed,
                 solver="liblinear",
             )
-            lr.fit(x, y[:, j], sample_weight=sample_weight)
-            coefs.append(lr.coef_[0].astype(np.float32))
+            if self.labels_[j] in self.seedless:
+                lr.fit(x_text, y[:, j], sample_weight=sample_weight)
+                coef = np.zeros(x.shape[1], dtype=np.float32)
+                coef[:n_text] = lr.coef_[0]
+                coefs.append(coef)
+            else:
+                lr.fit(x, y[:, j], sample_weight=sample_weight)
+                coefs.append(lr.coef_[0].astype(np.float32))
             inter.append(float(lr.intercept_[0]))
         self.coef_ = np.vstack(coefs).T.copy()
         self.intercept_ = np.array(inter, dtype=np.float32)
@@ -317,6 +330,7 @@ class ThemeClassifier:
             "char_weight": self.char_weight,
             "word_weight": self.word_weight,
             "balance": self.balance,
+            "seedless": list(self.seedless),
         }
         (p / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if self.coef_ is None:
@@ -346,6 +360,7 @@ class ThemeClassifier:
         self.char_weight = meta.get("char_weight", 1.0)
         self.word_weight = meta.get("word_weight", 1.0)
         self.balance = meta.get("balance", 1.0)
+        self.seedless = tuple(meta.get("seedless", ()))
         if not (p / "coef.npy").exists():
             return self
         self.word_vocab_ = json.loads((p / "word_vocab.json").read_text(encoding="utf-8"))

@@ -107,6 +107,21 @@ def weak_negatives(
     return [ex for _, ex in pool]
 
 
+def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, ...]:
+    """The themes of ``seedless`` ("THEME" or "LANG:THEME") that apply to ``lang``, checked."""
+    out = []
+    for item in seedless:
+        where, _, theme = item.rpartition(":")
+        if theme not in ids:
+            raise InputError(
+                f"--seedless names a theme that is not in the codebook: {item!r}",
+                hint=f"use THEME or LANG:THEME with one of: {', '.join(ids)}",
+            )
+        if not where or where == lang:
+            out.append(theme)
+    return tuple(out)
+
+
 def train_model(
     examples: list[Example],
     codebook: Codebook,
@@ -120,6 +135,7 @@ def train_model(
     tune_folds: int = 0,
     seed_weight: float | None = None,
     lemma_texts: Iterable[str] | None = None,
+    seedless: list[str] | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
@@ -131,6 +147,9 @@ def train_model(
     the classifier ignores seed matches; evidence spans are still shown).
     ``lemma_texts`` (Russian documents, e.g. the weak-negative folder) add
     their word forms to the lemma table saved with the Russian pipeline.
+    ``seedless`` names themes whose model ignores the seed-evidence features
+    (their evidence spans are still shown): ``THEME`` for every language,
+    ``LANG:THEME`` for one.
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -158,6 +177,8 @@ def train_model(
         clf = nlp.get_pipe("textcoop_theme_classifier")
         if seed_weight is not None:
             clf.seed_weight = seed_weight
+        if seedless:
+            clf.seedless = _seedless_for(lang, seedless, codebook.ids)
         if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
             lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
             lemmatizer.add_forms([ex.text for ex in train] + list(lemma_texts or []))
@@ -196,6 +217,7 @@ def train_model(
         "real_weight": real_weight,
         "tune_folds": tune_folds,
         "seed_weight": seed_weight,
+        "seedless": list(seedless or []),
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
