@@ -146,3 +146,33 @@ def test_seedless_theme_ignores_seed_evidence_and_persists(tmp_path, codebook):
     assert _seedless_for("ru", ["ru:finance", "skills", "en:trust"], ids) == ("finance", "skills")
     with pytest.raises(Exception, match="not in the codebook"):
         _seedless_for("ru", ["ru:finanse"], ids)
+
+
+def test_same_data_same_files_across_processes(tmp_path):
+    """Two processes with different string hashing write identical model files (meta aside)."""
+    import hashlib
+    import os
+
+    code = (
+        "import sys; from textcoop.themes.codebook import load_codebook;"
+        "from textcoop.themes.data import Example; from textcoop.themes.train import train_model;"
+        "t = ['Субсидии на компенсацию процентов по кредитам для заводов', "
+        "'Подготовка инженерных кадров для заводов региона'];"
+        "ex = [Example(f'x{i}', t[i % 2] + f' {i}', [['finance'], ['skills']][i % 2], 'ru')"
+        " for i in range(6)];"
+        "train_model(ex, load_codebook(), sys.argv[1], langs=['ru'])"
+    )
+    digests = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"m{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(out)], check=True, env=env)
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        digests.append(
+            {
+                str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in files
+                if p.name not in ("meta.json", "manifest.json")  # creation time
+            }
+        )
+    assert digests[0] == digests[1] and len(digests[0]) > 8

@@ -107,6 +107,21 @@ def weak_negatives(
     return [ex for _, ex in pool]
 
 
+def _sort_sentencizer(path: Path) -> None:
+    """Write spaCy's sentencizer punctuation in sorted order.
+
+    spaCy saves it from a set, so its order (and the model's sha256
+    manifest) changed with each process's string hashing: the same data
+    must give the same files.
+    """
+    if not path.is_file():
+        return
+    cfg = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(cfg.get("punct_chars"), list):
+        cfg["punct_chars"] = sorted(cfg["punct_chars"])
+        path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, ...]:
     """The themes of ``seedless`` ("THEME" or "LANG:THEME") that apply to ``lang``, checked."""
     out = []
@@ -200,6 +215,7 @@ def train_model(
             )
             metrics[lang]["n_train"], metrics[lang]["n_dev"] = len(train), len(dev)
         nlp.to_disk(tmp / lang)
+        _sort_sentencizer(tmp / lang / "sentencizer.json")
     meta = {
         "textcoop_model": 1,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
