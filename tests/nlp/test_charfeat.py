@@ -1,9 +1,9 @@
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from textcoop.nlp.charfeat import CharWbTfidf, WordNgramTfidf
+from textcoop.nlp.classifier import ThemeClassifier
 
 TRAIN = [
     "Субсидии на модернизацию оборудования",
@@ -13,15 +13,15 @@ TRAIN = [
 ]
 
 
+def _vectorizers():
+    """The classifier's own scikit-learn vectorizers (the fast path must equal these),
+    with every n-gram kept so that a four-text corpus has a vocabulary."""
+    word, char = ThemeClassifier(None, char_ngrams=(3, 5))._vectorizers()
+    return word, char.set_params(min_df=1)
+
+
 def _pair():
-    sk = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        sublinear_tf=True,
-        min_df=1,
-        lowercase=True,
-        dtype=np.float32,
-    )
+    sk = _vectorizers()[1]
     sk.fit(TRAIN)
     return sk, CharWbTfidf(sk.vocabulary_, sk.idf_, (3, 5))
 
@@ -44,14 +44,7 @@ def test_real_sentences_match():
 
 
 def _word_pair(train):
-    sk = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        token_pattern=r"\S+",
-        lowercase=False,
-        dtype=np.float32,
-    )
+    sk = _vectorizers()[0]
     sk.fit(train)
     return sk, WordNgramTfidf(sk.vocabulary_, sk.idf_)
 

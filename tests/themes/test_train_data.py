@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from textcoop.themes.codebook import load_codebook
 from textcoop.themes.data import document_of, held_out
 from textcoop.themes.train import weak_negatives
@@ -43,3 +45,38 @@ def test_weak_negatives_skip_every_part_of_held_out_documents(tmp_path):
     out = weak_negatives(folder, load_codebook(), 10, sha1s, exclude_docs=docs)
     assert [ex.text for ex in out] == [kept]
     assert len(weak_negatives(folder, load_codebook(), 10)) == 3
+
+
+def test_failed_training_says_why_and_keeps_what_was_there(tmp_path):
+    from typer.testing import CliRunner
+
+    from textcoop.cli.app import app
+    from textcoop.errors import InputError
+    from textcoop.themes.data import Example
+    from textcoop.themes.train import train_model
+
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "keep.txt").write_text("an older model", encoding="utf-8")
+    two = [
+        Example("a", "Субсидии на станки", ["finance"], "ru"),
+        Example("b", "Обучение кадров", ["skills"], "ru"),
+    ]
+    with pytest.raises(InputError, match="cannot learn from 2 training text"):
+        train_model(two, load_codebook(), out)
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "an older model"
+    assert not (tmp_path / "model.tmp").exists()  # no half-written directory left
+    data = tmp_path / "d.jsonl"
+    data.write_text(
+        "".join(json.dumps(ex.__dict__, ensure_ascii=False) + "\n" for ex in two), encoding="utf-8"
+    )
+    (tmp_path / "empty").mkdir()
+    args = ["train", "--data", str(data), "--out", str(out)]
+    for extra, says in (
+        (["--weak-negatives", str(tmp_path / "empty")], "no folder with .txt documents"),
+        (["--seedless", "de:finance"], "a language textcoop does not train"),
+        (["--seedless", "ru:finanse"], "not in the codebook"),
+    ):
+        r = CliRunner().invoke(app, args + extra)
+        assert r.exit_code == 2 and says in " ".join(r.output.split()), r.output
+    assert (out / "keep.txt").exists()

@@ -117,12 +117,20 @@ def train_cmd(
                 highlight=False,
             )
         examples = keep
-    lemma_texts: list[str] = []
+    lemma_texts = None
     if weak_negatives:
+        from textcoop.errors import InputError
         from textcoop.themes.train import corpus_texts
 
+        if not weak_negatives.is_dir() or not any(weak_negatives.rglob("*.txt")):
+            raise InputError(
+                f"--weak-negatives {weak_negatives}: no folder with .txt documents there",
+                hint="give a folder of plain-text programs, e.g. ../shared/corpora/ru-programs/texts",
+            )
+
         extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
-        lemma_texts = [text for _, text in corpus_texts(weak_negatives, held_docs)]
+        # the same documents' word forms for the lemma table, read as a stream
+        lemma_texts = (text for _, text in corpus_texts(weak_negatives, held_docs))
     meta = train_model(
         examples,
         cb,

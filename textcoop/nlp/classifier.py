@@ -19,7 +19,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from textcoop.errors import TextcoopError
+from textcoop.errors import InputError, TextcoopError
 from textcoop.nlp.lemmas import doc_lemmas
 from textcoop.nlp.seeds import SPAN_KEY, TEXT_KEY
 
@@ -209,8 +209,14 @@ class ThemeClassifier:
         y = np.array([[lab in ls for lab in self.labels_] for ls in labels], dtype=np.int8)
         self._word, self._char = self._vectorizers()
         self._char_fast = None
-        w = self._word.fit_transform([lemma_text(d) for d in docs])
-        c = self._char.fit_transform([d.text for d in docs])
+        try:
+            w = self._word.fit_transform([lemma_text(d) for d in docs])
+            c = self._char.fit_transform([d.text for d in docs])
+        except ValueError as exc:  # scikit-learn: empty vocabulary after min_df pruning
+            raise InputError(
+                f"cannot learn from {len(docs)} training text(s): {str(exc).rstrip('.')}",
+                hint="give at least a few dozen examples per language, with real sentences",
+            ) from exc
         x = self._stack(w, c, docs)
         n_text = w.shape[1] + c.shape[1]  # the seed block follows the word and char blocks
         x_text = x[:, :n_text] if self.seedless else None

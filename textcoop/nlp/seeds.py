@@ -110,7 +110,6 @@ class SeedMatcher:
     def _compile(self) -> None:
         self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._fuzzy: dict[str, set[tuple[str, str]]] = {}
-        self._fuzzy_cache: dict[str, set[tuple[str, str]]] = {}
         self._lemma_info: dict[str, tuple] = {}
         for theme, lem in self.phrases:
             self._by_first.setdefault(lem[0], []).append((theme, tuple(lem)))
@@ -139,28 +138,22 @@ class SeedMatcher:
         low = " ".join(text.lower().split()).strip().rstrip(".!")
         return low in self._nonsub or any(rx.search(low) for rx in self._nonsub_rx)
 
-    def _fuzzy_hits(self, word: str) -> set[tuple[str, str]]:
-        if len(word) < self.fuzzy_min_len or word in self._by_first:
-            return set()
-        cached = self._fuzzy_cache.get(word)
-        if cached is not None:
-            return cached
-        hits: set[tuple[str, str]] = set()
-        for d in _deletes(word) | {word}:
-            hits |= self._fuzzy.get(d, set())
-        hits = {h for h in hits if abs(len(h[1]) - len(word)) <= 1}
-        if len(self._fuzzy_cache) < 200_000:
-            self._fuzzy_cache[word] = hits
-        return hits
-
     def _starts(self, lem: str) -> tuple:
         """Seeds that may start at a token with lemma ``lem``: (exact (theme, phrase) pairs,
-        themes matched one edit away), or ``()`` when none (so a cheap truth test skips it)."""
+        themes of single-word seeds one edit away), or ``()`` when none (a cheap truth test).
+
+        The caller keeps the result per lemma, so each word form is looked up once.
+        """
         exact = tuple(self._by_first.get(lem, ()))
-        fuzzy: tuple[str, ...] = ()
-        if not exact and len(lem) >= self.fuzzy_min_len:
-            fuzzy = tuple(sorted({theme for theme, _ in self._fuzzy_hits(lem)}))
-        return (exact, fuzzy) if exact or fuzzy else ()
+        if exact:
+            return (exact, ())
+        if len(lem) < self.fuzzy_min_len:
+            return ()
+        hits: set[tuple[str, str]] = set()
+        for d in _deletes(lem) | {lem}:
+            hits |= self._fuzzy.get(d, set())
+        fuzzy = tuple(sorted({theme for theme, seed in hits if abs(len(seed) - len(lem)) <= 1}))
+        return ((), fuzzy) if fuzzy else ()
 
     def __call__(self, doc: Doc) -> Doc:
         lemmas, alpha = doc_lemmas(doc)

@@ -12,11 +12,12 @@ import json
 import random
 import shutil
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from textcoop import __version__
 from textcoop.errors import InputError
-from textcoop.nlp.pipeline import MODEL_KIND, build_pipeline
+from textcoop.nlp.pipeline import LANGS, MODEL_KIND, build_pipeline
 from textcoop.nlp.seeds import SPAN_KEY
 from textcoop.safeload import write_manifest
 from textcoop.themes.codebook import OTHER, Codebook
@@ -127,6 +128,11 @@ def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, 
     out = []
     for item in seedless:
         where, _, theme = item.rpartition(":")
+        if where and where not in LANGS:
+            raise InputError(
+                f"--seedless names a language textcoop does not train: {item!r}",
+                hint=f"use THEME or LANG:THEME with LANG one of: {', '.join(LANGS)}",
+            )
         if theme not in ids:
             raise InputError(
                 f"--seedless names a theme that is not in the codebook: {item!r}",
@@ -135,6 +141,52 @@ def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, 
         if not where or where == lang:
             out.append(theme)
     return tuple(out)
+
+
+def _train_languages(
+    tmp: Path, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
+    tune_folds, seed_weight, lemma_texts, seedless,
+) -> dict[str, dict]:  # fmt: skip
+    """Train and save one pipeline per language into ``tmp``; dev metrics per language."""
+    metrics: dict[str, dict] = {}
+    for lang in langs:
+        exs = [ex for ex in examples if ex.lang == lang]
+        if len(exs) < 2:
+            raise InputError(
+                f"only {len(exs)} training example(s) in {lang!r}",
+                hint="give at least a few dozen per language, or --lang",
+            )
+        train, dev = split_dev(exs, dev_share) if len(exs) >= 20 else (exs, [])
+        train = train + [ex for ex in (extra_train or []) if ex.lang == lang]
+        nlp = build_pipeline(lang, codebook)
+        clf = nlp.get_pipe("textcoop_theme_classifier")
+        if seed_weight is not None:
+            clf.seed_weight = seed_weight
+        if seedless:
+            clf.seedless = _seedless_for(lang, seedless, codebook.ids)
+        if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
+            lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
+            lemmatizer.add_forms(chain((ex.text for ex in train), lemma_texts or ()))
+        docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
+        dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
+        weights = [real_weight if ex.source else 1.0 for ex in train]
+        clf.fit(
+            docs,
+            [ex.labels for ex in train],
+            codebook.ids,
+            tune_folds=tune_folds,
+            seed=seed,
+            sample_weight=weights,
+        )
+        if dev:
+            coded = list(nlp.get_pipe("textcoop_theme_classifier").pipe(dev_docs))
+            metrics[lang] = evaluate_labels(
+                [ex.labels for ex in dev], [d._.themes for d in coded], codebook.ids
+            )
+            metrics[lang]["n_train"], metrics[lang]["n_dev"] = len(train), len(dev)
+        nlp.to_disk(tmp / lang)
+        _sort_sentencizer(tmp / lang / "sentencizer.json")
+    return metrics
 
 
 def train_model(
@@ -178,44 +230,14 @@ def train_model(
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    metrics: dict[str, dict] = {}
-    for lang in langs:
-        exs = [ex for ex in examples if ex.lang == lang]
-        if len(exs) < 2:
-            raise InputError(
-                f"only {len(exs)} training example(s) in {lang!r}",
-                hint="give at least a few dozen per language, or --lang",
-            )
-        train, dev = split_dev(exs, dev_share) if len(exs) >= 20 else (exs, [])
-        train = train + [ex for ex in (extra_train or []) if ex.lang == lang]
-        nlp = build_pipeline(lang, codebook)
-        clf = nlp.get_pipe("textcoop_theme_classifier")
-        if seed_weight is not None:
-            clf.seed_weight = seed_weight
-        if seedless:
-            clf.seedless = _seedless_for(lang, seedless, codebook.ids)
-        if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
-            lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
-            lemmatizer.add_forms([ex.text for ex in train] + list(lemma_texts or []))
-        docs = list(nlp.pipe([ex.text for ex in train], disable=["textcoop_theme_classifier"]))
-        dev_docs = list(nlp.pipe([ex.text for ex in dev], disable=["textcoop_theme_classifier"]))
-        weights = [real_weight if ex.source else 1.0 for ex in train]
-        clf.fit(
-            docs,
-            [ex.labels for ex in train],
-            codebook.ids,
-            tune_folds=tune_folds,
-            seed=seed,
-            sample_weight=weights,
-        )
-        if dev:
-            coded = list(nlp.get_pipe("textcoop_theme_classifier").pipe(dev_docs))
-            metrics[lang] = evaluate_labels(
-                [ex.labels for ex in dev], [d._.themes for d in coded], codebook.ids
-            )
-            metrics[lang]["n_train"], metrics[lang]["n_dev"] = len(train), len(dev)
-        nlp.to_disk(tmp / lang)
-        _sort_sentencizer(tmp / lang / "sentencizer.json")
+    try:  # a failed run leaves no half-written directory behind
+        metrics = _train_languages(
+            tmp, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
+            tune_folds, seed_weight, lemma_texts, seedless,
+        )  # fmt: skip
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     meta = {
         "textcoop_model": 1,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
