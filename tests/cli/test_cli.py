@@ -140,3 +140,26 @@ def test_train_evaluate_codebook_commands(tmp_path):
     r = runner.invoke(app, ["codebook", "validate", str(cb)])
     assert r.exit_code == 1 and "duplicate theme id 'finance'" in r.output
     assert "finance" in runner.invoke(app, ["codebook", "show"]).output
+
+
+def test_evaluate_against_a_second_coder(tmp_path):
+    one, two = tmp_path / "coder1.csv", tmp_path / "coder2.csv"
+    one.write_text(
+        "id,text,labels\n1,Субсидии на станки,finance;technology\n2,Ремонт дорог,other\n"
+        "3,Обучение кадров для заводов,skills\n",
+        encoding="utf-8",
+    )
+    two.write_text(
+        "id,text,labels\n1,Субсидии на станки,finance\n2,Ремонт дорог,other\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two), "--json"])
+    assert r.exit_code == 0, r.output
+    m = json.loads(r.output)
+    assert m["n"] == 2 and m["only_in_gold"] == 1 and m["only_in_against"] == 0
+    assert m["per_label"]["finance"]["f1"] == 1.0 and m["per_label"]["technology"]["recall"] == 0.0
+    r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two)])
+    assert r.exit_code == 0 and "left out: 1 text(s) coded only in coder1.csv" in r.output
+    two.write_text("id,text,labels\n1,Субсидии на станки,money\n", encoding="utf-8")
+    r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two)])
+    assert r.exit_code == 2 and "unknown label id(s) 'money'" in r.output

@@ -80,3 +80,22 @@ def test_failed_training_says_why_and_keeps_what_was_there(tmp_path):
         r = CliRunner().invoke(app, args + extra)
         assert r.exit_code == 2 and says in " ".join(r.output.split()), r.output
     assert (out / "keep.txt").exists()
+
+
+def test_align_codings_pairs_units_by_id_then_by_text():
+    from textcoop.errors import InputError
+    from textcoop.themes.data import Example, align_codings
+
+    a = [Example("1", "Субсидии МСП", ["finance"], "ru"), Example("2", "Дороги", ["other"], "ru")]
+    b = [Example("2", "Дороги", ["infrastructure"], "ru"), Example("3", "Кадры", ["skills"], "ru")]
+    first, second, only = align_codings(a, b)
+    assert (first, second) == ([["other"]], [["infrastructure"]])
+    assert only == {"only_first": ["1"], "only_second": ["3"]}
+    # no id in common: the same texts (whitespace aside) are the same units
+    c = [Example("x", " Субсидии  МСП", ["finance", "technology"], "ru")]
+    first, second, only = align_codings(a, c)
+    assert (first, second) == ([["finance"]], [["finance", "technology"]])
+    with pytest.raises(InputError, match="no unit in common"):
+        align_codings(a, [Example("9", "Что-то иное", ["other"], "ru")])
+    with pytest.raises(InputError, match="coded twice"):
+        align_codings(a, [b[0], b[0]])

@@ -160,6 +160,48 @@ def check_labels(examples: list[Example], valid: list[str], where: str) -> None:
         )
 
 
+def align_codings(
+    first: list[Example], second: list[Example], where: str = "second coding"
+) -> tuple[list[list[str]], list[list[str]], dict[str, list[str]]]:
+    """Pair two codings of the same units, for agreement between two coders.
+
+    Units are matched by id (the usual case: both coders worked from one
+    sample file); when the files share no id, by their whitespace-normalised
+    text. A unit coded by only one coder (skipped, or outside a subsample) is
+    left out and named in the third value, ``{"only_first": [...],
+    "only_second": [...]}``, so a reader sees what the figure rests on.
+    """
+
+    def norm(ex: Example) -> str:
+        return " ".join(ex.text.split())
+
+    key = (lambda ex: ex.id) if {e.id for e in first} & {e.id for e in second} else norm
+    maps = []
+    for name, exs in (("first coding", first), (where, second)):
+        m: dict[str, list[str]] = {}
+        for ex in exs:
+            k = key(ex)
+            if k in m:
+                raise InputError(
+                    f"{name}: unit {k[:60]!r} is coded twice",
+                    hint="each unit (id, or text when ids differ) must occur once per coding",
+                )
+            m[k] = ex.labels
+        maps.append(m)
+    a, b = maps
+    common = [k for k in a if k in b]
+    if not common:
+        raise InputError(
+            f"{where}: no unit in common with the first coding (matched by id, then by text)",
+            hint="both files must code the same sample: the same ids, or the same texts",
+        )
+    only = {
+        "only_first": [k for k in a if k not in b],
+        "only_second": [k for k in b if k not in a],
+    }
+    return [a[k] for k in common], [b[k] for k in common], only
+
+
 def data_hash(paths: list[str | Path]) -> str:
     """sha256 over the bytes of the data files (recorded in model metadata)."""
     h = hashlib.sha256()
