@@ -23,8 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -289,8 +288,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
-    import pymupdf
+    import pymupdf  # noqa: F401  (missing PyMuPDF fails here, not after the run)
     from make_corpus import DATA_DIR, cached_corpus
+    from resultsfile import machine_facts, write_results
 
     speed_pages, rss_small, rss_big = (400, 200, 1000) if args.quick else (2000, 1000, 10_000)
     load0 = os.getloadavg()
@@ -391,28 +391,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         )
 
-    machine = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "pymupdf": pymupdf.VersionBind,
-        "textcoop": code_version(),
-        "platform": platform.platform(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "loadavg_start": load0,
-        "loadavg_end": os.getloadavg(),
-    }
+    machine = machine_facts(code_version(), load0, platform=platform.platform())
     title = f"textcoop ingest bench{' (--quick)' if args.quick else ''} - {machine['cpu_count']} CPUs, Python {machine['python']}, PyMuPDF {machine['pymupdf']}, textcoop {machine['textcoop']}"
     print_table(rows, title)
-    out = {
-        "quick": args.quick,
-        "machine": machine,
-        "seconds": time.perf_counter() - t_start,
-        "data_dir": str(DATA_DIR),
-        "rows": [{**asdict(r), "ratio": r.ratio} for r in rows],
-        "raw": raw,
-    }
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    print(f"wrote {RESULTS.relative_to(ROOT)} ({out['seconds']:.0f} s)")
+    seconds = time.perf_counter() - t_start
+    write_results(RESULTS, args.quick, machine, seconds, rows, raw, data_dir=str(DATA_DIR))
 
 
 if __name__ == "__main__":

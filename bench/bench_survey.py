@@ -11,7 +11,6 @@ whole job under 30 s on one core.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
+from resultsfile import write_json  # noqa: E402
 
 
 def make_answers(n: int, out: Path, seed: int = 0) -> Path:
@@ -85,7 +85,7 @@ def main() -> None:
         "met": total < 30,
         "needs_review": rep.needs_review["answer"],
     }
-    (ROOT / "bench" / "survey_results.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
+    write_json(ROOT / "bench" / "survey_results.json", res)
     print(f"{'measure':<44}{'value':>12}")
     for k, v in res.items():
         print(f"{k:<44}{v!s:>12}")

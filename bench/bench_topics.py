@@ -32,6 +32,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from resultsfile import write_json  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "corpora"
 ENGINES = ("gensim", "gensim-multicore", "tomotopy")
 
@@ -206,9 +209,7 @@ def main() -> None:
     )
     for name, eng, s, rss, cv, ratio in table:
         print(f"{name:<16}{eng:<18}{s:>8.1f}{rss:>8.0f}{cv:>7.3f}{ratio:>17.2f}x")
-    a.out.write_text(
-        json.dumps({"results": results}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_json(a.out, {"results": results}, final_newline=True)
     print(f"written {a.out}")
 
 

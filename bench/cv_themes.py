@@ -39,6 +39,7 @@ from textcoop.themes.train import weak_negative_pool  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from evaluate_themes import tfidf_lr  # noqa: E402  (the same baseline as `make evaluate`)
+from resultsfile import write_json  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GOLD = ROOT / "corpora" / "eval" / "ru_programs_gold.jsonl"
@@ -132,7 +133,7 @@ def main() -> None:
         }
         print(f"{name:<14} {results[name]}  ({time.time() - t1:.0f}s)", flush=True)
     if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2), encoding="utf-8")
+        write_json(args.out, results)
 
 
 def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb) -> dict:

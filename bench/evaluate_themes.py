@@ -32,6 +32,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from resultsfile import write_json  # noqa: E402
+
 from textcoop.nlp.pipeline import ThemeCoder  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
 from textcoop.themes.data import Example, read_gold, split_dev  # noqa: E402
@@ -215,7 +217,7 @@ def main() -> None:
     results["speed_cold_sentences_per_cpu_s"] = round(
         cold_speed(args.model, sample[: len(sample) // 2]), 1
     )
-    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_json(args.out, results)
     names = list(tests)
     print(f"{'system':<10}" + "".join(f"{n:>34}" for n in names))
     print(f"{'':<10}" + "".join(f"{'macroF1  microF1  P(other)  alpha':>34}" for _ in names))

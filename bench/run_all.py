@@ -24,13 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -41,6 +38,7 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 
 import bench_ingest as bi  # noqa: E402
 from bench_ingest import Row, rate_row  # noqa: E402
+from resultsfile import machine_facts, write_results  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 RESULTS = BENCH / "results.json"
@@ -326,7 +324,7 @@ def main() -> None:
         "--skip", action="append", default=[], help="ingest, classify, survey, topics, demo"
     )
     args = ap.parse_args()
-    import pymupdf
+    import pymupdf  # noqa: F401  (missing PyMuPDF fails here, not after the run)
 
     load0, t_start = os.getloadavg(), time.perf_counter()
     rows: list[Row] = []
@@ -346,30 +344,14 @@ def main() -> None:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         rows += fn()
         timing[name] = round(time.perf_counter() - t0, 1)
-    machine = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "pymupdf": pymupdf.VersionBind,
-        "textcoop": bi.code_version(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "loadavg_start": load0,
-        "loadavg_end": os.getloadavg(),
-    }
+    machine = machine_facts(bi.code_version(), load0)
     title = (
         f"textcoop bench{' (--quick)' if args.quick else ''} - {machine['cpu_count']} CPUs, "
         f"textcoop {machine['textcoop']}, load {load0[0]:.1f} -> {machine['loadavg_end'][0]:.1f}"
     )
     bi.print_table(rows, title)
-    out = {
-        "quick": args.quick,
-        "machine": machine,
-        "seconds": round(time.perf_counter() - t_start, 1),
-        "part_seconds": timing,
-        "rows": [{**asdict(r), "ratio": r.ratio} for r in rows],
-        "raw": raw,
-    }
-    RESULTS.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str))
-    print(f"wrote {RESULTS.relative_to(ROOT)} ({out['seconds']:.0f} s)")
+    seconds = round(time.perf_counter() - t_start, 1)
+    write_results(RESULTS, args.quick, machine, seconds, rows, raw, part_seconds=timing)
 
 
 if __name__ == "__main__":

@@ -356,3 +356,31 @@ def test_notes_carry_their_russian_wording(tiny):
     assert in_language(no_survey, "en") == no_survey
     assert all(in_language(n, "ru") != n for n in notes)  # every note has a Russian text
     assert in_language("plain", "ru") == "plain"
+
+
+def _same_result(a, b):
+    assert list(a.notes) == list(b.notes) and a.params == b.params
+    assert a.tables().keys() == b.tables().keys()
+    for name, df in a.tables().items():
+        pd.testing.assert_frame_equal(df, b.tables()[name], obj=name)
+
+
+def test_a_corpus_loaded_once_serves_compare_and_gaps_unchanged(tiny, tmp_path):
+    from textcoop.gaps import load_corpus
+
+    survey = [coded_survey(tmp_path, SURVEY)]
+    corpus = load_corpus(tiny)
+    frozen = corpus.copy()
+    # both add notes (x1 has no region; no topics; no model): none may leak into the other
+    shared_c = compare(tiny, corpus=corpus)
+    shared_g = compute_gaps(tiny, survey, n_boot=50, seed=1, corpus=corpus)
+    _same_result(shared_c, compare(tiny))
+    _same_result(shared_g, compute_gaps(tiny, survey, n_boot=50, seed=1))
+    assert sum("no region" in n for n in shared_g.notes) == 1
+    assert corpus.notes == frozen.notes  # the caller's corpus is not changed
+    for name in ("documents", "segments", "coverage"):
+        pd.testing.assert_frame_equal(getattr(corpus, name), getattr(frozen, name))
+    cb = load_codebook()
+    cb = dataclasses.replace(cb, themes=[t for t in cb.themes if t.id != "finance"])
+    with pytest.raises(ValueError, match="load it with the same codebook"):
+        compute_gaps(tiny, codebook=cb, corpus=corpus)

@@ -171,6 +171,7 @@ def _fake_module(monkeypatch, name, **attrs):
 
 def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, tmp_path):
     """collect() calls textcoop.gaps / textcoop.topics as CONTRACT.md says and shows their tables."""
+    import textcoop.gaps.notes  # noqa: F401  (the gaps section reads notes from the real module)
     import textcoop.report.data as data_mod
 
     hb = hand_built_data()
@@ -189,18 +190,27 @@ def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, 
         def to_json(self):
             return {"params": {"kind": self.kind}, "tables": "left out"}
 
+    corpus = object()
+
+    def load_corpus(store, codebook=None):
+        calls["load"] = calls.get("load", 0) + 1
+        return corpus
+
     def compute_gaps(
         store, surveys, codebook=None, by="region", region_column="region", n_boot=1000, seed=0,
-        model_dir=None,
+        model_dir=None, corpus=None,
     ):  # fmt: skip
-        calls["gaps"] = (surveys, by, region_column, model_dir)
+        calls["gaps"] = (surveys, by, region_column, model_dir, corpus)
         return Result(hb.gaps, "gaps")
 
-    def compare(store, by="region", codebook=None, seed=0):
-        calls["compare"] = by
+    def compare(store, by="region", codebook=None, seed=0, corpus=None):
+        calls["compare"] = (by, corpus)
         return Result(hb.compare, "compare")
 
-    _fake_module(monkeypatch, "textcoop.gaps", compute_gaps=compute_gaps, compare=compare)
+    _fake_module(
+        monkeypatch, "textcoop.gaps",
+        compute_gaps=compute_gaps, compare=compare, load_corpus=load_corpus,
+    )  # fmt: skip
     _fake_module(monkeypatch, "textcoop.topics", topic_tables=lambda store, run_id=None: None)
     monkeypatch.setattr(data_mod, "_store_tables", lambda store, data: _fill(data, hb))
     survey = coded_survey(tmp_path / "coded.csv")
@@ -209,10 +219,12 @@ def test_gaps_and_topics_are_read_through_their_library_interfaces(monkeypatch, 
         model_dir=tmp_path / "m",
     )  # fmt: skip
     html = res.path.read_text(encoding="utf-8")
-    # --model reaches the gap analysis (p_missed needs the coder's recall)
+    # --model reaches the gap analysis (p_missed needs the coder's recall); the corpus is
+    # loaded once and handed to both analyses
     assert calls == {
-        "gaps": ([str(survey)], "region", "region", tmp_path / "m"),
-        "compare": "region",
+        "load": 1,
+        "gaps": ([str(survey)], "region", "region", tmp_path / "m", corpus),
+        "compare": ("region", corpus),
     }
     assert "gaps note" in section(html, "gaps") and "compare note" in section(html, "gaps")
     assert 'id="fig-demand_supply"' in section(html, "gaps")
@@ -248,6 +260,31 @@ def test_cli_report_on_an_empty_store(tmp_path):
     assert r.exit_code == 2 and "ru" in r.output
     r = runner.invoke(app, ["report", "--store", str(tmp_path / "none.duckdb"), "--out", str(out)])
     assert r.exit_code == 1 and "textcoop ingest" in r.output
+
+
+def test_a_store_that_cannot_be_loaded_fails_both_analyses_with_its_message(monkeypatch):
+    import textcoop.report.data as data_mod
+    from textcoop.errors import InputError
+
+    hb = hand_built_data()
+
+    def load_corpus(store, codebook=None):
+        raise InputError("the documents of s.duckdb are not coded into themes")
+
+    def never(*args, **kwargs):
+        raise AssertionError("not called when the corpus could not be loaded")
+
+    _fake_module(
+        monkeypatch, "textcoop.gaps", compute_gaps=never, compare=never, load_corpus=load_corpus
+    )
+    for surveys, sections in (([], {"similarity"}), (["coded.csv"], {"similarity", "gaps"})):
+        data = data_mod.ReportData(
+            store_path="s.duckdb", documents=hb.documents, coverage=hb.coverage
+        )
+        data_mod._gaps_tables(data, None, surveys, load_codebook(), "region")
+        assert set(data.errors) == sections
+        assert all("not coded into themes" in e for e in data.errors.values())
+        assert data.gaps is None and data.compare is None
 
 
 def test_a_missing_analysis_module_names_the_command(monkeypatch):

@@ -6,5 +6,6 @@ store or a file. Lower stages never import this package.
 
 from textcoop.gaps.compare import CompareResult, compare
 from textcoop.gaps.gaps import GapResult, compute_gaps
+from textcoop.gaps.load import StoreData, load_corpus
 
-__all__ = ["CompareResult", "GapResult", "compare", "compute_gaps"]
+__all__ = ["CompareResult", "GapResult", "StoreData", "compare", "compute_gaps", "load_corpus"]

@@ -123,16 +123,19 @@ def compare(
     pairs: list[tuple[str, str]] | None = None,
     min_segments: int = 1,
     prior_size: float = 1000.0,
+    corpus: load.StoreData | None = None,
 ) -> CompareResult:
     """Matrix, similarity, clusters, distinctive terms and versions of the store's groups.
 
     ``store`` is an open Store or a path; ``pairs`` names (old, new) documents
     to compare as versions, in addition to those found from the metadata.
+    ``corpus``: the store's corpus already loaded (``load.load_corpus``) with
+    the same codebook; it is copied, never changed. None loads it here.
     """
     themes, names = load.theme_ids(codebook)
     st, opened = load.as_store(store)
     try:
-        data = load.load_store(st, themes)
+        data = load.load_store(st, themes) if corpus is None else load.given_corpus(corpus, themes)
         pairs = [(st.resolve(a), st.resolve(b)) for a, b in pairs or []]
         notes = data.notes
         topics = load_topic_tables(st, notes)

@@ -153,16 +153,20 @@ def compute_gaps(
     model_dir=None,
     id_column: str | None = None,
     text_column: str | None = None,
+    corpus: load.StoreData | None = None,
 ) -> GapResult:
     """Supply, demand, ranked gaps with intervals and evidence, omissions, peer and codebook gaps.
 
-    ``store`` is an open Store or a path (opened read-only).
+    ``store`` is an open Store or a path (opened read-only). ``corpus``: the
+    store's corpus already loaded (``load.load_corpus``) with the same
+    codebook; it is copied, never changed. None loads it here.
     """
     themes, names = load.theme_ids(codebook)
     st, opened = load.as_store(store)
     try:
+        data = load.load_store(st, themes) if corpus is None else load.given_corpus(corpus, themes)
         return _compute(
-            st, surveys, themes, names, by, region_column, n_boot, seed, min_segments,
+            st, data, surveys, themes, names, by, region_column, n_boot, seed, min_segments,
             model_dir, id_column, text_column,
         )  # fmt: skip
     finally:
@@ -171,10 +175,9 @@ def compute_gaps(
 
 
 def _compute(
-    store, surveys, themes, names, by, region_column, n_boot, seed, min_segments,
+    store, data, surveys, themes, names, by, region_column, n_boot, seed, min_segments,
     model_dir, id_column, text_column,
 ) -> GapResult:  # fmt: skip
-    data = load.load_store(store, themes)
     notes = data.notes
     groups = load.doc_groups(data, by)
     covering = covering_matrix(data.coverage, list(groups.index), themes, min_segments)

@@ -40,6 +40,23 @@ class StoreData:
     themes: list[str]
     notes: list[str] = field(default_factory=list)
 
+    def copy(self) -> StoreData:
+        """A copy that can be changed without changing this one (tables and notes list).
+
+        gaps and compare both append notes (documents without a region, no
+        topics, ...) to the corpus they are given; a corpus loaded once and
+        handed to both must not carry one's notes into the other. Cells
+        (theme lists, score dicts) are shared: no computation changes them.
+        """
+        return StoreData(
+            self.documents.copy(),
+            self.segments.copy(),
+            self.coverage.copy(),
+            self.model_id,
+            list(self.themes),
+            list(self.notes),
+        )
+
 
 def as_store(store):
     """An open Store from a Store or a path (read-only); second value says whether we opened it."""
@@ -139,6 +156,25 @@ def load_store(store, themes: list[str]) -> StoreData:
         )
     docs = docs[docs["doc_id"].isin(classified)].reset_index(drop=True)
     return StoreData(docs, segs, cov[cov["theme"].isin(themes)], model_id, themes, notes)
+
+
+def load_corpus(store, codebook: Codebook | str | Path | None = None) -> StoreData:
+    """The coded corpus of a store for a codebook's themes: load once, pass to gaps and compare.
+
+    ``store`` is an open Store or a path (opened read-only for the load).
+    """
+    themes, _ = theme_ids(codebook)
+    return load_store(store, themes)
+
+
+def given_corpus(corpus: StoreData, themes: list[str]) -> StoreData:
+    """A private copy of a corpus loaded by the caller, checked against the themes asked for."""
+    if list(corpus.themes) != list(themes):
+        raise ValueError(
+            f"the corpus was loaded for themes {corpus.themes}, not {themes}: "
+            "load it with the same codebook"
+        )
+    return corpus.copy()
 
 
 def doc_groups(data: StoreData, by: str) -> pd.Series:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from textcoop.errors import InputError
+from textcoop.tablefiles import TABLE_FORMATS, write_json_atomic, write_table_atomic
 
-FORMATS = ("csv", "parquet")
+FORMATS = TABLE_FORMATS
 
 
 def _clean(value):
@@ -73,17 +73,9 @@ class Result:
         out = Path(out)
         check_out_dir(out)
         out.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, df in self.data.items():
-            p = out / f"{self.kind}_{name}.{fmt}"
-            tmp = p.with_name(p.name + ".part")
-            if fmt == "csv":
-                df.to_csv(tmp, index=False)
-            else:
-                df.to_parquet(tmp, index=False)
-            tmp.replace(p)
-            paths.append(p)
-        p = out / f"{self.kind}.json"
-        p.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
-        paths.append(p)
+        paths = [
+            write_table_atomic(df, out / f"{self.kind}_{name}.{fmt}", fmt)
+            for name, df in self.data.items()
+        ]
+        paths.append(write_json_atomic(self.to_json(), out / f"{self.kind}.json", indent=1))
         return paths

@@ -24,6 +24,7 @@ from textcoop.report.sections_analysis import (
     topics_section,
 )
 from textcoop.report.sections_corpus import coverage_section, overview_section, survey_section
+from textcoop.tablefiles import write_text_atomic
 
 
 @dataclass
@@ -171,9 +172,7 @@ def render(
     sections = build_sections(t, w, data, codebook)
     subtitle = f"{t('generated')}: {data.method.get('generated', '')} · {data.store_path}"
     html = page(title or t("title"), subtitle, lang, sections, t("contents"))
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(html, out)
     files = [f for c in w.charts for f in c.files]
     return ReportResult(out, files, data.missing, data.errors)
 

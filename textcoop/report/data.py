@@ -187,7 +187,7 @@ def _gaps_tables(
         data.missing.setdefault("similarity", []).append(reason)
         return
     try:
-        from textcoop.gaps import compare, compute_gaps
+        from textcoop.gaps import compare, compute_gaps, load_corpus
     except ModuleNotFoundError as exc:
         if not _missing_module(exc, "textcoop.gaps"):
             raise
@@ -195,13 +195,23 @@ def _gaps_tables(
         data.lack("gaps", msg, GAPS_CMD.format(store=data.store_path))
         data.lack("similarity", msg, COMPARE_CMD.format(store=data.store_path))
         return
+    # The corpus is read once for both sections; each computation works on its own copy.
+    # A store that cannot be read fails both sections with the same message.
+    corpus, load_error = None, None
     try:
-        res = compare(store, by="region", codebook=codebook, seed=0)
-        data.compare = res.tables()
-        data.notes += list(res.notes)
-        data.method["compare"] = _jsonable(res.to_json(), drop=("tables",))
+        corpus = load_corpus(store, codebook)
     except TextcoopError as exc:
-        data.errors["similarity"] = str(exc)
+        load_error = str(exc)
+    if load_error is not None:
+        data.errors["similarity"] = load_error
+    else:
+        try:
+            res = compare(store, by="region", codebook=codebook, seed=0, corpus=corpus)
+            data.compare = res.tables()
+            data.notes += list(res.notes)
+            data.method["compare"] = _jsonable(res.to_json(), drop=("tables",))
+        except TextcoopError as exc:
+            data.errors["similarity"] = str(exc)
     if not surveys:
         data.lack(
             "gaps",
@@ -209,10 +219,14 @@ def _gaps_tables(
             "textcoop survey code ANSWERS.csv --text-column COL --out coded.xlsx",
         )
         return
+    if load_error is not None:
+        data.errors["gaps"] = load_error
+        return
     try:
         res = compute_gaps(
             store, [str(p) for p in surveys], codebook=codebook, by="region",
             region_column=region_column, n_boot=1000, seed=0, model_dir=model_dir,
+            corpus=corpus,
         )  # fmt: skip
         data.gaps = res.tables()
         data.notes += list(res.notes)

@@ -21,6 +21,7 @@ from typing import Any
 
 from textcoop.errors import InputError, NotFoundError, StoreBusyError, StoreError
 from textcoop.store.schema import MIGRATIONS, SCHEMA_VERSION
+from textcoop.tablefiles import part_path
 from textcoop.types import DOC_TYPES, DocumentMeta, ProcessedDocument
 
 META_FIELDS = ("region", "year", "doc_type", "title")
@@ -631,7 +632,7 @@ class Store:
             "csv": "(FORMAT csv, HEADER true)",
             "jsonl": "(FORMAT json)",
         }[fmt]
-        tmp = out.with_name(out.name + ".part")
+        tmp = part_path(out)
         self.con.execute(f"COPY ({sql}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' {opts}")
         tmp.replace(out)
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

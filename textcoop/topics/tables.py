@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from textcoop.errors import NotFoundError
+from textcoop.tablefiles import write_json_atomic, write_table_atomic
 
 
 def topic_tables(store: Any, run_id: str | None = None) -> dict[str, pd.DataFrame] | None:
@@ -67,27 +68,15 @@ def write_outputs(result: Any, out: str | Path, fmt: str = "csv") -> list[Path]:
     Files are written under a temporary name and renamed, so a failed run
     leaves no half-written table.
     """
-    import json
-
     d = Path(out)
     d.mkdir(parents=True, exist_ok=True)
     written = []
     for name, df in result.tables().items():
-        path = d / f"topics_{name}.{fmt}"
-        tmp = path.with_name(path.name + ".part")
         if fmt == "csv":
-            flat = df.copy()
+            df = df.copy()
             for col in ("top_terms", "term_weights"):
-                if col in flat:
-                    flat[col] = flat[col].map(lambda v: " ".join(map(str, v)))
-            flat.to_csv(tmp, index=False)
-        else:
-            df.to_parquet(tmp, index=False)
-        tmp.replace(path)
-        written.append(path)
-    path = d / "topics.json"
-    path.write_text(
-        json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    written.append(path)
+                if col in df:
+                    df[col] = df[col].map(lambda v: " ".join(map(str, v)))
+        written.append(write_table_atomic(df, d / f"topics_{name}.{fmt}", fmt))
+    written.append(write_json_atomic(result.to_json(), d / "topics.json", indent=2, default=str))
     return written
