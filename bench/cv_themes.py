@@ -34,7 +34,7 @@ from textcoop.nlp.classifier import ThemeClassifier  # noqa: E402
 from textcoop.nlp.pipeline import build_pipeline  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
 from textcoop.themes.data import document_of, held_out, read_gold, split_dev  # noqa: E402
-from textcoop.themes.metrics import evaluate_labels  # noqa: E402
+from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa: E402
 from textcoop.themes.train import weak_negative_pool  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -61,6 +61,7 @@ CONFIGS: dict[str, dict] = {
     # better without it in this CV (per theme, seed weight 0 against 0.35)
     "shipped": {"seedless": ["finance", "technology", "skills", "regulation"]},
     "seeds_all_themes": {},
+    "sw0": {"seed_weight": 0.0},
     "rw1": {"real_weight": 1.0},
     "char25": {"char_ngrams": (2, 5)},
     "char_w0.5": {"char_weight": 0.5},
@@ -88,15 +89,16 @@ def main() -> None:
     cb = load_codebook()
     nlp = build_pipeline("ru", cb)
     written = [ex for f in WRITTEN for ex in read_gold(ROOT / f) if ex.lang == "ru"]
-    refs = read_gold(ROOT / REFS, corpora=CORPORA)
+    refs = refs_all = read_gold(ROOT / REFS, corpora=CORPORA)
     written, _ = split_dev(written)
     refs, _ = split_dev(refs)
     gold_docs = held_out([GOLD])[1]
     ref_docs = sorted({document_of(ex.source) for ex in refs})
     t0 = time.time()
     dis = ["textcoop_theme_classifier"]
+    labelled = {hashlib.sha1(" ".join(ex.text.split()).encode()).hexdigest() for ex in refs_all}
     weak = weak_negative_pool(
-        CORPORA / "ru-programs" / "texts", cb, args.n_weak * 2, exclude_docs=gold_docs
+        CORPORA / "ru-programs" / "texts", cb, args.n_weak * 2, labelled, exclude_docs=gold_docs
     )
     pool = list(
         zip([d for d, _ in weak], nlp.pipe([ex.text for _, ex in weak], disable=dis), strict=True)
@@ -108,8 +110,14 @@ def main() -> None:
         f"({len(ref_docs)} docs), weak pool {len(pool)}",
         flush=True,
     )
-    results = {}
-    for name in args.configs.split(","):
+    names = args.configs.split(",")
+    unknown = [n for n in names if n != "baseline" and n not in CONFIGS]
+    if unknown:
+        ap.error(f"unknown config(s) {', '.join(unknown)}; known: baseline, {', '.join(CONFIGS)}")
+    results: dict = {}
+    oof: dict[str, list[list[str]]] = {}  # first fold grouping's out-of-fold codes per config
+    truth: list[list[str]] = []
+    for name in names:
         params = dict(CONFIGS.get(name, {}))
         params.setdefault("char_ngrams", (3, 5))  # the pipeline factory's default
         t1 = time.time()
@@ -123,6 +131,7 @@ def main() -> None:
             reps.append(
                 run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb)
             )
+        oof[name], truth = reps[0]["pred"], reps[0]["truth"]
         results[name] = {
             key: round(float(np.mean([r[key] for r in reps])), 3)
             for key in ("macro_f1", "micro_f1", "p_other")
@@ -132,6 +141,17 @@ def main() -> None:
             lab: round(float(np.mean([r["f1"][lab] for r in reps])), 2) for lab in reps[0]["f1"]
         }
         print(f"{name:<14} {results[name]}  ({time.time() - t1:.0f}s)", flush=True)
+    if "baseline" in oof and len(oof) > 1:
+        # paired 95% intervals (resampled sentences, first fold grouping): is a config's
+        # lead over the baseline more than the luck of which sentences were coded?
+        ordered = {k: v for k, v in oof.items() if k != "baseline"} | {"baseline": oof["baseline"]}
+        boot = bootstrap_macro_f1(truth, ordered, cb.ids, n_boot=1000, seed=0)
+        results["paired_vs_baseline_ci95"] = {
+            k: [round(x, 3) for x in v]
+            for k, v in boot["difference"].items()
+            if k.endswith(" - baseline")
+        }
+        print("paired 95% intervals:", results["paired_vs_baseline_ci95"], flush=True)
     if args.out:
         write_json(args.out, results)
 
@@ -164,6 +184,8 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
         pred_all += pred
     m = evaluate_labels(truth_all, pred_all, cb.ids)
     return {
+        "truth": truth_all,
+        "pred": pred_all,
         "macro_f1": m["macro_f1"],
         "micro_f1": m["micro_f1"],
         "p_other": m["per_label"][OTHER]["precision"],

@@ -128,7 +128,13 @@ def train_cmd(
                 hint="give a folder of plain-text programs, e.g. ../shared/corpora/ru-programs/texts",
             )
 
-        extra = sample_weak(weak_negatives, cb, n_weak, held_sha1s, seed, exclude_docs=held_docs)
+        # a sentence someone labelled (in training, dev or gold) is never also a weak "other"
+        labelled = {
+            hashlib.sha1(" ".join(ex.text.split()).encode("utf-8")).hexdigest() for ex in examples
+        }
+        extra = sample_weak(
+            weak_negatives, cb, n_weak, held_sha1s | labelled, seed, exclude_docs=held_docs
+        )
         # the same documents' word forms for the lemma table, read as a stream
         lemma_texts = (text for _, text in corpus_texts(weak_negatives, held_docs))
     meta = train_model(
