@@ -81,7 +81,7 @@ SHARED_CORPORA := $(wildcard ../shared/corpora)
 TRAIN_DATA := $(wildcard corpora/train/*_policy.jsonl corpora/train/*_survey.jsonl)
 ifneq ($(SHARED_CORPORA),)
 TRAIN_DATA += $(wildcard corpora/train/*_refs.jsonl)
-TRAIN_REAL := --corpora $(SHARED_CORPORA) --weak-negatives $(SHARED_CORPORA)/ru-programs/texts --n-weak 2000 --exclude corpora/eval/ru_programs_gold.jsonl --real-weight 3 --tune-folds 0 --seed-weight 0.35 \
+TRAIN_REAL := --corpora $(SHARED_CORPORA) --weak-negatives $(SHARED_CORPORA)/ru-programs/texts --n-weak 2000 --exclude corpora/eval/ru_programs_gold.jsonl --real-weight 6 --tune-folds 0 --seed-weight 0.35 \
   --seedless ru:finance --seedless ru:technology --seedless ru:skills --seedless ru:regulation
 endif
 models: $(STAMP)

@@ -163,3 +163,33 @@ def test_evaluate_against_a_second_coder(tmp_path):
     two.write_text("id,text,labels\n1,Субсидии на станки,money\n", encoding="utf-8")
     r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two)])
     assert r.exit_code == 2 and "unknown label id(s) 'money'" in r.output
+
+
+def test_train_never_samples_a_labelled_sentence_as_a_weak_negative(tmp_path, monkeypatch):
+    import hashlib
+
+    import textcoop.themes.train as train_mod
+
+    labelled = "Субсидии на модернизацию оборудования предприятий области"
+    data = tmp_path / "gold.csv"
+    rows = [
+        f"{labelled},finance;technology",
+        "Подготовка кадров для заводов,skills",
+        "Ремонт дорог,other",
+    ]
+    data.write_text("text,labels\n" + "\n".join(rows * 3) + "\n", encoding="utf-8")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "d.txt").write_text(labelled + ".\n", encoding="utf-8")
+    seen = {}
+
+    def spy(folder, cb, n, exclude=None, seed=0, **kw):
+        seen["exclude"] = set(exclude or ())
+        return []
+
+    monkeypatch.setattr(train_mod, "weak_negatives", spy)
+    out = tmp_path / "m"
+    args = ["train", "--data", str(data), "--weak-negatives", str(folder), "--out", str(out)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert hashlib.sha1(labelled.encode("utf-8")).hexdigest() in seen["exclude"]
