@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 from textcoop.nlp.classifier import ThemeClassifier  # noqa: E402
 from textcoop.nlp.pipeline import build_pipeline  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
-from textcoop.themes.data import document_of, held_out, read_gold, split_dev  # noqa: E402
+from textcoop.themes.data import document_of, held_out, read_gold, split_dev, text_sha1  # noqa: E402
 from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa: E402
 from textcoop.themes.train import weak_negative_pool  # noqa: E402
 
@@ -101,7 +101,7 @@ def main() -> None:
     ref_docs = sorted({document_of(ex.source) for ex in refs})
     t0 = time.time()
     dis = ["textcoop_theme_classifier"]
-    labelled = {hashlib.sha1(" ".join(ex.text.split()).encode()).hexdigest() for ex in refs_all}
+    labelled = {text_sha1(ex.text) for ex in refs_all}
     weak = weak_negative_pool(
         CORPORA / "ru-programs" / "texts", cb, args.n_weak * 2, labelled, exclude_docs=gold_docs
     )

@@ -160,6 +160,8 @@ def test_evaluate_against_a_second_coder(tmp_path):
     assert m["per_label"]["finance"]["f1"] == 1.0 and m["per_label"]["technology"]["recall"] == 0.0
     r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two)])
     assert r.exit_code == 0 and "left out: 1 text(s) coded only in coder1.csv" in r.output
+    r = runner.invoke(app, ["evaluate", "--gold", str(one), "--codebook", str(one)])
+    assert r.exit_code == 2 and "--codebook is for --against" in r.output
     two.write_text("id,text,labels\n1,Субсидии на станки,money\n", encoding="utf-8")
     r = runner.invoke(app, ["evaluate", "--gold", str(one), "--against", str(two)])
     assert r.exit_code == 2 and "unknown label id(s) 'money'" in r.output

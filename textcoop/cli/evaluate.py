@@ -62,6 +62,12 @@ def evaluate_cmd(
     else:
         from textcoop.nlp.pipeline import ThemeCoder
 
+        if codebook is not None:
+            raise InputError(
+                "--codebook is for --against: a model is scored with the codebook it was trained on",
+                hint="drop --codebook, or add --against SECOND_CODING to compare two coders",
+            )
+
         coder = ThemeCoder(model)
         check_labels(examples, coder.labels, str(gold))
         docs = coder.code([ex.text for ex in examples])
@@ -90,6 +96,6 @@ def evaluate_cmd(
     if m.get("only_in_gold") or m.get("only_in_against"):
         console.print(
             f"left out: {m['only_in_gold']} text(s) coded only in {gold.name}, "
-            f"{m['only_in_against']} only in {against.name if against else ''}",
+            f"{m['only_in_against']} only in {against.name}",
             highlight=False,
         )

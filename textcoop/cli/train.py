@@ -72,10 +72,8 @@ def train_cmd(
     With --weak-negatives, sentences of real documents that match no seed
     term are added to training as `other` (never to the dev split).
     """
-    import hashlib
-
     from textcoop.themes.codebook import load_codebook
-    from textcoop.themes.data import read_gold
+    from textcoop.themes.data import read_gold, text_sha1
     from textcoop.themes.train import train_model
     from textcoop.themes.train import weak_negatives as sample_weak
 
@@ -108,8 +106,7 @@ def train_cmd(
             ex
             for ex in examples
             if not (ex.source and document_of(ex.source) in held_docs)
-            and hashlib.sha1(" ".join(ex.text.split()).encode("utf-8")).hexdigest()
-            not in held_sha1s
+            and text_sha1(ex.text) not in held_sha1s
         ]
         if len(keep) < len(examples):
             console.print(
@@ -129,9 +126,7 @@ def train_cmd(
             )
 
         # a sentence someone labelled (in training, dev or gold) is never also a weak "other"
-        labelled = {
-            hashlib.sha1(" ".join(ex.text.split()).encode("utf-8")).hexdigest() for ex in examples
-        }
+        labelled = {text_sha1(ex.text) for ex in examples}
         extra = sample_weak(
             weak_negatives, cb, n_weak, held_sha1s | labelled, seed, exclude_docs=held_docs
         )

@@ -98,6 +98,11 @@ def read_gold(path: str | Path, corpora: str | Path | None = None) -> list[Examp
     return out
 
 
+def text_sha1(text: str) -> str:
+    """SHA-1 of a text with its whitespace normalised: how gold references and held-out sets name a sentence."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
 def _resolve_reference(row: dict, corpora: str | Path | None, where: str) -> str:
     """Text of a gold line that points into ../shared/corpora by offsets, checked by sha1."""
     if corpora is None:
@@ -109,7 +114,7 @@ def _resolve_reference(row: dict, corpora: str | Path | None, where: str) -> str
         raise InputError(f"{where}: referenced file {src} does not exist")
     raw = src.read_text(encoding="utf-8")[row["start"] : row["end"]]
     text = " ".join(raw.split())
-    if row.get("sha1") and hashlib.sha1(text.encode("utf-8")).hexdigest() != row["sha1"]:
+    if row.get("sha1") and text_sha1(text) != row["sha1"]:
         raise InputError(
             f"{where}: text at {row['source']}[{row['start']}:{row['end']}] changed (sha1 mismatch)"
         )
@@ -138,7 +143,7 @@ def held_out(paths: list[str | Path]) -> tuple[set[str], set[str]]:
             if row.get("sha1"):
                 sha1s.add(row["sha1"])
             elif row.get("text"):
-                sha1s.add(hashlib.sha1(" ".join(row["text"].split()).encode("utf-8")).hexdigest())
+                sha1s.add(text_sha1(row["text"]))
             if row.get("source"):
                 docs.add(document_of(row["source"]))
     return sha1s, docs

@@ -21,7 +21,14 @@ from textcoop.nlp.pipeline import LANGS, MODEL_KIND, build_pipeline
 from textcoop.nlp.seeds import SPAN_KEY
 from textcoop.safeload import write_manifest
 from textcoop.themes.codebook import OTHER, Codebook
-from textcoop.themes.data import Example, check_labels, data_hash, document_of, split_dev
+from textcoop.themes.data import (
+    Example,
+    check_labels,
+    data_hash,
+    document_of,
+    split_dev,
+    text_sha1,
+)
 from textcoop.themes.metrics import evaluate_labels
 
 
@@ -59,8 +66,6 @@ def weak_negative_pool(
     exclude_docs: set[str] | None = None,
 ) -> list[tuple[str, Example]]:
     """``weak_negatives`` with the document each sentence comes from (for document-grouped CV)."""
-    import hashlib
-
     from textcoop.extract.sentences import split_spans
 
     nlp = build_pipeline(lang, codebook)
@@ -69,9 +74,7 @@ def weak_negative_pool(
     for doc_id, text in corpus_texts(folder, exclude_docs):
         for a, b in split_spans(text):
             s = " ".join(text[a:b].split())
-            if 8 <= len(s.split()) <= 60 and hashlib.sha1(s.encode("utf-8")).hexdigest() not in (
-                exclude or set()
-            ):
+            if 8 <= len(s.split()) <= 60 and text_sha1(s) not in (exclude or set()):
                 cands.append((doc_id, s))
     rng.shuffle(cands)
     out: list[tuple[str, Example]] = []
