@@ -84,6 +84,12 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=1, help="repetitions with other fold groupings")
     ap.add_argument("--n-weak", type=int, default=2000)
     ap.add_argument("--out", default="", help="write the results here as JSON")
+    ap.add_argument(
+        "--oof",
+        default="",
+        help="write each real sentence's out-of-fold codes (first fold grouping) here as JSONL, "
+        "for error analysis that never touches the gold",
+    )
     args = ap.parse_args()
     if args.extra:
         CONFIGS.update(json.loads(args.extra))
@@ -118,6 +124,7 @@ def main() -> None:
     results: dict = {}
     oof: dict[str, list[list[str]]] = {}  # first fold grouping's out-of-fold codes per config
     truth: list[list[str]] = []
+    order: list[int] = []
     for name in names:
         params = dict(CONFIGS.get(name, {}))
         params.setdefault("char_ngrams", (3, 5))  # the pipeline factory's default
@@ -132,7 +139,7 @@ def main() -> None:
             reps.append(
                 run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb)
             )
-        oof[name], truth = reps[0]["pred"], reps[0]["truth"]
+        oof[name], truth, order = reps[0]["pred"], reps[0]["truth"], reps[0]["order"]
         results[name] = {
             key: round(float(np.mean([r[key] for r in reps])), 3)
             for key in ("macro_f1", "micro_f1", "p_other")
@@ -155,13 +162,20 @@ def main() -> None:
         print("paired 95% intervals:", results["paired_vs_baseline_ci95"], flush=True)
     if args.out:
         write_json(args.out, results)
+    if args.oof:
+        with open(args.oof, "w", encoding="utf-8") as fh:
+            for j, i in enumerate(order):
+                ex = refs[i]
+                row = {"id": ex.id, "source": ex.source, "text": ex.text, "truth": truth[j]}
+                row |= {name: codes[j] for name, codes in oof.items()}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb) -> dict:
     """Out-of-fold codes for every real training sentence, scored together."""
     params = dict(params)
     rw = params.pop("real_weight", 3.0)
-    truth_all, pred_all = [], []
+    truth_all, pred_all, order = [], [], []
     for k in range(args.folds):
         tr_r = [i for i, ex in enumerate(refs) if fold_of[document_of(ex.source)] != k]
         te_r = [i for i, ex in enumerate(refs) if fold_of[document_of(ex.source)] == k]
@@ -173,7 +187,7 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
         weights = [1.0] * len(wdocs) + [rw] * len(tr_r) + [1.0] * len(weak)
         if name == "baseline":
             texts = [d.text for d in docs]
-            fn = tfidf_lr(texts, labels, cb.ids, weights)
+            fn = tfidf_lr(texts, labels, cb.ids, weights, C=params.get("C", 8.0))
             pred = fn([refs[i].text for i in te_r])
         else:
             clf = ThemeClassifier(None, **params)
@@ -182,11 +196,13 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
             p = clf.predict([rdocs[i] for i in te_r])
             pred = [clf.assign(row) for row in p]
         truth_all += [refs[i].labels for i in te_r]
+        order += te_r
         pred_all += pred
     m = evaluate_labels(truth_all, pred_all, cb.ids)
     return {
         "truth": truth_all,
         "pred": pred_all,
+        "order": order,  # index into refs of each truth/pred row
         "macro_f1": m["macro_f1"],
         "micro_f1": m["micro_f1"],
         "p_other": m["per_label"][OTHER]["precision"],

@@ -36,7 +36,7 @@ from resultsfile import write_json  # noqa: E402
 
 from textcoop.nlp.pipeline import ThemeCoder  # noqa: E402
 from textcoop.themes.codebook import OTHER, load_codebook  # noqa: E402
-from textcoop.themes.data import Example, read_gold, split_dev  # noqa: E402
+from textcoop.themes.data import Example, read_gold, split_dev, text_sha1  # noqa: E402
 from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -47,12 +47,13 @@ def tfidf_lr(
     labels: list[list[str]],
     label_ids: list[str],
     weights: list[float] | None = None,
+    C: float = 8.0,
 ):
     """The scikit-learn baseline: char 2-5-gram TF-IDF + one logistic regression per theme.
 
     ``weights`` are the same per-example weights the pipeline is trained with
     (real program sentences count ``real_weight`` times), so the comparison
-    differs in the model only.
+    differs in the model only; ``C`` is chosen in the same CV as the pipeline's.
     """
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -66,7 +67,7 @@ def tfidf_lr(
         y = np.array([lab in ls for ls in labels])
         if y.any() and not y.all():
             models[lab] = LogisticRegression(
-                C=8.0, class_weight="balanced", max_iter=3000, solver="liblinear"
+                C=C, class_weight="balanced", max_iter=3000, solver="liblinear"
             ).fit(x, y, sample_weight=weights)
 
     def predict(new: list[str]) -> list[list[str]]:
@@ -211,6 +212,8 @@ def main() -> None:
         from textcoop.themes.train import weak_negatives
 
         sha1s, docs = held_out([gold])
+        # as the train CLI: a sentence labelled anywhere (train, dev, gold) is never a weak `other`
+        sha1s |= {text_sha1(ex.text) for ex in examples}
         texts_dir = CORPORA / "ru-programs" / "texts"
         trains["ru"] = trains["ru"] + weak_negatives(
             texts_dir, cb, 2000, sha1s, 0, exclude_docs=docs

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import spacy
 from typer.testing import CliRunner
 
 from textcoop.cli.app import app
@@ -121,8 +122,12 @@ def test_train_evaluate_codebook_commands(tmp_path):
     ]
     data.write_text("text,labels\n" + "\n".join(rows * 3) + "\n", encoding="utf-8")
     out = tmp_path / "m"
-    r = runner.invoke(app, ["train", "--data", str(data), "--out", str(out)])
+    r = runner.invoke(
+        app, ["train", "--data", str(data), "--out", str(out), "--classifier-c", "ru:32"]
+    )
     assert r.exit_code == 0, r.output
+    assert json.loads((out / "meta.json").read_text(encoding="utf-8"))["classifier_c"] == ["ru:32"]
+    assert spacy.load(out / "ru").get_pipe("textcoop_theme_classifier").C == 32.0
     r = runner.invoke(app, ["evaluate", "--gold", str(data), "--model", str(out), "--json"])
     m = json.loads(r.output)
     assert {"macro_f1", "micro_f1", "per_label", "kappa", "alpha", "n"} <= m.keys() and m["n"] == 9

@@ -76,10 +76,22 @@ def test_failed_training_says_why_and_keeps_what_was_there(tmp_path):
         (["--weak-negatives", str(tmp_path / "empty")], "no folder with .txt documents"),
         (["--seedless", "de:finance"], "a language textcoop does not train"),
         (["--seedless", "ru:finanse"], "not in the codebook"),
+        (["--classifier-c", "ru:0"], "needs a positive number"),
+        (["--classifier-c", "lots"], "needs a positive number"),
+        (["--classifier-c", "de:8"], "a language textcoop does not train"),
     ):
         r = CliRunner().invoke(app, args + extra)
         assert r.exit_code == 2 and says in " ".join(r.output.split()), r.output
     assert (out / "keep.txt").exists()
+
+
+def test_classifier_c_per_language_specific_wins_over_general():
+    from textcoop.themes.train import _c_for
+
+    assert _c_for("ru", []) is None  # the config's default stays
+    assert _c_for("ru", ["ru:32", "4"]) == 32.0 and _c_for("en", ["ru:32", "4"]) == 4.0
+    assert _c_for("en", ["ru:32"]) is None
+    assert _c_for("ru", ["16", "ru:2.5"]) == 2.5
 
 
 def test_align_codings_pairs_units_by_id_then_by_text():

@@ -59,6 +59,11 @@ def train_cmd(
         "--seedless",
         help="THEME or LANG:THEME whose model ignores seed evidence (repeatable); see bench/cv_themes.py.",
     ),
+    classifier_c: list[str] = typer.Option(
+        None,
+        "--classifier-c",
+        help="C or LANG:C: the classifier's inverse regularisation strength (default 8; repeatable).",
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -145,6 +150,7 @@ def train_cmd(
         seed_weight=seed_weight,
         lemma_texts=lemma_texts,
         seedless=list(seedless or []),
+        classifier_c=list(classifier_c or []),
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

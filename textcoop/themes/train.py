@@ -146,9 +146,40 @@ def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, 
     return tuple(out)
 
 
+def _c_for(lang: str, settings: list[str]) -> float | None:
+    """The regularisation C that ``settings`` ("C" or "LANG:C") give ``lang``, checked.
+
+    A setting for one language wins over one for every language, whatever the
+    order: the Russian model has real sentences to choose its C on in CV, the
+    English one has none, so they need not share it.
+    """
+    general = specific = None
+    for item in settings:
+        where, _, value = item.rpartition(":")
+        if where and where not in LANGS:
+            raise InputError(
+                f"--classifier-c names a language textcoop does not train: {item!r}",
+                hint=f"use C or LANG:C with LANG one of: {', '.join(LANGS)}",
+            )
+        try:
+            c = float(value)
+        except ValueError:
+            c = float("nan")
+        if not c > 0 or c == float("inf"):
+            raise InputError(
+                f"--classifier-c needs a positive number: {item!r}",
+                hint="e.g. --classifier-c 8 or --classifier-c ru:32 (larger: weaker regularisation)",
+            )
+        if not where:
+            general = c
+        elif where == lang:
+            specific = c
+    return specific if specific is not None else general
+
+
 def _train_languages(
     tmp: Path, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-    tune_folds, seed_weight, lemma_texts, seedless,
+    tune_folds, seed_weight, lemma_texts, seedless, classifier_c,
 ) -> dict[str, dict]:  # fmt: skip
     """Train and save one pipeline per language into ``tmp``; dev metrics per language."""
     metrics: dict[str, dict] = {}
@@ -167,6 +198,9 @@ def _train_languages(
             clf.seed_weight = seed_weight
         if seedless:
             clf.seedless = _seedless_for(lang, seedless, codebook.ids)
+        c = _c_for(lang, classifier_c or [])
+        if c is not None:
+            clf.C = c
         if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
             lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
             lemmatizer.add_forms(chain((ex.text for ex in train), lemma_texts or ()))
@@ -206,6 +240,7 @@ def train_model(
     seed_weight: float | None = None,
     lemma_texts: Iterable[str] | None = None,
     seedless: list[str] | None = None,
+    classifier_c: list[str] | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
@@ -219,7 +254,9 @@ def train_model(
     their word forms to the lemma table saved with the Russian pipeline.
     ``seedless`` names themes whose model ignores the seed-evidence features
     (their evidence spans are still shown): ``THEME`` for every language,
-    ``LANG:THEME`` for one.
+    ``LANG:THEME`` for one. ``classifier_c`` sets the classifier's C
+    (inverse regularisation strength): ``C`` for every language, ``LANG:C``
+    for one; unset, the config's default stays.
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -236,7 +273,7 @@ def train_model(
     try:  # a failed run leaves no half-written directory behind
         metrics = _train_languages(
             tmp, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-            tune_folds, seed_weight, lemma_texts, seedless,
+            tune_folds, seed_weight, lemma_texts, seedless, classifier_c,
         )  # fmt: skip
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -259,6 +296,7 @@ def train_model(
         "tune_folds": tune_folds,
         "seed_weight": seed_weight,
         "seedless": list(seedless or []),
+        "classifier_c": list(classifier_c or []),
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
