@@ -38,18 +38,22 @@ from textcoop.themes.metrics import bootstrap_macro_f1, evaluate_labels  # noqa:
 from textcoop.themes.train import weak_negative_pool  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from evaluate_themes import tfidf_lr  # noqa: E402  (the same baseline as `make evaluate`)
+from evaluate_themes import BASELINE_C, tfidf_lr  # noqa: E402  (the baseline of `make evaluate`)
 from resultsfile import write_json  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 GOLD = ROOT / "corpora" / "eval" / "ru_programs_gold.jsonl"
-# the Russian examples the project wrote (as `make models` takes them); CV_WRITTEN overrides
+# the examples the project wrote, as `make models` takes them (its *_policy and *_survey
+# wildcard; only the Russian ones are used); CV_WRITTEN (comma-separated paths) overrides
 WRITTEN = [
     f
     for f in os.environ.get(
         "CV_WRITTEN",
-        "corpora/train/ru_policy.jsonl,corpora/train/ru_survey.jsonl,"
-        "corpora/train/ru_programstyle_policy.jsonl",
+        ",".join(
+            str(p.relative_to(ROOT))
+            for pat in ("*_policy.jsonl", "*_survey.jsonl")
+            for p in sorted((ROOT / "corpora" / "train").glob(pat))
+        ),
     ).split(",")
     if f
 ]
@@ -73,13 +77,28 @@ CONFIGS: dict[str, dict] = {
     "C2": {"C": 2.0},
     "C4": {"C": 4.0},
     "C16": {"C": 16.0},
+    "C32": {
+        "C": 32.0,
+        "real_weight": 6.0,
+        "seedless": ["finance", "technology", "skills", "regulation"],
+    },
+    "rw3": {"real_weight": 3.0, "seedless": ["finance", "technology", "skills", "regulation"]},
+    "rw10": {"real_weight": 10.0, "seedless": ["finance", "technology", "skills", "regulation"]},
+    "sw_all_rw6": {"real_weight": 6.0},
+    # TF-IDF + LR with the shipped example weights and evaluate_themes.BASELINE_C, and
+    # its C alternatives
+    "baseline": {"baseline": True, "real_weight": 6.0},
+    **{
+        f"baseline_C{c:g}": {"baseline": True, "real_weight": 6.0, "C": c}
+        for c in (2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+    },
 }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=3)
-    ap.add_argument("--configs", default=",".join(["baseline", *CONFIGS]))
+    ap.add_argument("--configs", default=",".join(CONFIGS))
     ap.add_argument("--extra", default="", help="JSON dict name -> params, added to CONFIGS")
     ap.add_argument("--reps", type=int, default=1, help="repetitions with other fold groupings")
     ap.add_argument("--n-weak", type=int, default=2000)
@@ -94,9 +113,9 @@ def main() -> None:
     if args.extra:
         CONFIGS.update(json.loads(args.extra))
     names = args.configs.split(",")
-    unknown = [n for n in names if n != "baseline" and n not in CONFIGS]
+    unknown = [n for n in names if n not in CONFIGS]
     if unknown:
-        ap.error(f"unknown config(s) {', '.join(unknown)}; known: baseline, {', '.join(CONFIGS)}")
+        ap.error(f"unknown config(s) {', '.join(unknown)}; known: {', '.join(CONFIGS)}")
     cb = load_codebook()
     nlp = build_pipeline("ru", cb)
     written = [ex for f in WRITTEN for ex in read_gold(ROOT / f) if ex.lang == "ru"]
@@ -175,6 +194,8 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
     """Out-of-fold codes for every real training sentence, scored together."""
     params = dict(params)
     rw = params.pop("real_weight", 3.0)
+    # the baseline, or a variant of it (e.g. {"baseline": true, "C": 32}): TF-IDF + LR
+    is_baseline = params.pop("baseline", name == "baseline")
     truth_all, pred_all, order = [], [], []
     for k in range(args.folds):
         tr_r = [i for i, ex in enumerate(refs) if fold_of[document_of(ex.source)] != k]
@@ -185,9 +206,9 @@ def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb
         labels = [ex.labels for ex in written] + [refs[i].labels for i in tr_r]
         labels += [[OTHER]] * len(weak)
         weights = [1.0] * len(wdocs) + [rw] * len(tr_r) + [1.0] * len(weak)
-        if name == "baseline":
+        if is_baseline:
             texts = [d.text for d in docs]
-            fn = tfidf_lr(texts, labels, cb.ids, weights, C=params.get("C", 8.0))
+            fn = tfidf_lr(texts, labels, cb.ids, weights, C=params.get("C", BASELINE_C["ru"]))
             pred = fn([refs[i].text for i in te_r])
         else:
             clf = ThemeClassifier(None, **params)

@@ -111,3 +111,16 @@ def test_align_codings_pairs_units_by_id_then_by_text():
         align_codings(a, [Example("9", "Что-то иное", ["other"], "ru")])
     with pytest.raises(InputError, match="coded twice"):
         align_codings(a, [b[0], b[0]])
+
+
+def test_empty_gold_files_say_they_are_empty(tmp_path):
+    from textcoop.errors import InputError
+    from textcoop.themes.data import read_gold
+
+    blank, header_only = tmp_path / "blank.csv", tmp_path / "header.csv"
+    blank.write_text("\n", encoding="utf-8")
+    header_only.write_text("text,labels\n", encoding="utf-8")
+    with pytest.raises(InputError, match="blank.csv is empty"):
+        read_gold(blank)
+    with pytest.raises(InputError, match="header.csv holds no examples"):
+        read_gold(header_only)

@@ -78,6 +78,11 @@ def read_gold(path: str | Path, corpora: str | Path | None = None) -> list[Examp
                 row["text"] = _resolve_reference(row, corpora, f"{p}:{n}")
             out.append(_row_to_example(row, f"{p}:{n}", n))
     elif p.suffix.lower() in (".csv", ".tsv"):
+        if not text.strip():
+            raise InputError(
+                f"{p} is empty",
+                hint="a gold CSV needs a header row text,labels and one row per text",
+            )
         dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
         cols = [c.strip().lower() for c in reader.fieldnames or []]
@@ -94,7 +99,7 @@ def read_gold(path: str | Path, corpora: str | Path | None = None) -> list[Examp
     else:
         raise InputError("unknown labelled-data format", value=p.suffix, options=[".jsonl", ".csv"])
     if not out:
-        raise InputError(f"{p} holds no examples")
+        raise InputError(f"{p} holds no examples", hint="add one labelled text per line or row")
     return out
 
 
