@@ -32,3 +32,48 @@ def test_classify_store_coverage_and_rerun(store, tmp_path):
     assert again.documents == 0
     assert classify_store(store, coder, force=True).documents == 1
     assert store.status()["classified_segments"] == rep.segments
+
+
+def test_segments_are_coded_sentence_by_sentence():
+    """A segment gets its sentences' themes with each theme's best score, never a paragraph's."""
+    import json
+    from types import SimpleNamespace
+
+    from textcoop.themes.classify import code_document
+
+    seen: list[str] = []
+
+    class Stub:
+        """Codes a sentence `finance` when it says субсидии, `skills` when it says кадров."""
+
+        def code(self, texts):
+            seen.extend(texts)
+            out = []
+            for t in texts:
+                cats = {
+                    "finance": 0.9 if "субсидии" in t else 0.3,
+                    "skills": 0.8 if "кадров" in t else 0.1,
+                }
+                themes = [k for k, v in cats.items() if v >= 0.5] or ["other"]
+                out.append(SimpleNamespace(cats=cats, _=SimpleNamespace(themes=themes), spans={}))
+            return out
+
+    segs = [
+        (
+            0,
+            "paragraph",
+            "Предприятиям предоставляются субсидии. Идёт подготовка кадров для заводов.",
+        ),
+        (1, "paragraph", "Ремонт дорог. Благоустройство дворов."),
+        (2, "heading", "Раздел 2"),
+    ]
+    rows, cov = code_document(Stub(), segs)
+    assert seen[:2] == [
+        "Предприятиям предоставляются субсидии.",
+        "Идёт подготовка кадров для заводов.",
+    ]
+    assert len(seen) == 5  # two sentences, two sentences, one heading
+    assert rows[0][1] == ["finance", "skills"]  # best score first
+    assert json.loads(rows[0][2]) == {"finance": 0.9, "skills": 0.8}  # each theme's best sentence
+    assert rows[1][1] == ["other"] and json.loads(rows[1][2])["finance"] == 0.3
+    assert {c[0] for c in cov} == {"finance", "skills"}

@@ -58,8 +58,11 @@ def version_pairs(documents: pd.DataFrame) -> list[tuple[str, str]]:
     return pairs
 
 
-def _top_passage(segs: pd.DataFrame, doc_id: str, theme: str) -> tuple:
-    s = segs[(segs["doc_id"] == doc_id) & segs["themes"].apply(lambda ts: theme in ts)]
+def _top_passage(doc_segs: pd.DataFrame | None, theme: str) -> tuple:
+    """The document's highest-scoring passage coded ``theme`` (doc_segs: that document's segments)."""
+    if doc_segs is None:
+        return (None, None, None)
+    s = doc_segs[doc_segs["themes"].apply(lambda ts: theme in ts)]
     if s.empty:
         return (None, None, None)
     best = s.assign(score=s["scores"].apply(lambda d: float(d.get(theme, 0.0)))).nlargest(
@@ -82,6 +85,9 @@ def compare_versions(
     known = set(covering.index)
     region = documents.set_index("doc_id")["region"]
     rows = []
+    # each compared document's segments, split out once: a change looks only at its own
+    wanted = {d for pair in pairs for d in pair}
+    by_doc = dict(tuple(segs[segs["doc_id"].isin(wanted)].groupby("doc_id", sort=False)))
     for old, new in pairs:
         for d in (old, new):
             if d not in known:
@@ -114,7 +120,7 @@ def compare_versions(
                     b,
                     old,
                     new,
-                    *_top_passage(segs, src, t),
+                    *_top_passage(by_doc.get(src), t),
                 )
             )
     out = pd.DataFrame(rows, columns=COLUMNS).astype({"passage_page": "Int64"})
