@@ -1,6 +1,6 @@
 """Document-grouped cross-validation of theme-coder settings over the real training sentences.
 
-    .venv/bin/python bench/cv_themes.py [--folds 3] [--configs base,char25,...]
+    .venv/bin/python bench/cv_themes.py [--folds 5] [--reps 2] [--configs shipped,baseline,...] [--oof FILE]
 
 Chooses training settings without looking at the held-out gold: the real
 hand-coded sentences of ``corpora/train/ru_programs_refs.jsonl`` (their
@@ -193,9 +193,10 @@ def main() -> None:
 def run_folds(args, name, params, fold_of, refs, rdocs, wdocs, written, pool, cb) -> dict:
     """Out-of-fold codes for every real training sentence, scored together."""
     params = dict(params)
-    rw = params.pop("real_weight", 3.0)
-    # the baseline, or a variant of it (e.g. {"baseline": true, "C": 32}): TF-IDF + LR
+    # the baseline, or a variant of it (e.g. {"baseline": true, "C": 32}): TF-IDF + LR,
+    # whose examples are weighted as the shipped pipeline's unless the variant says otherwise
     is_baseline = params.pop("baseline", name == "baseline")
+    rw = params.pop("real_weight", 6.0 if is_baseline else 3.0)
     truth_all, pred_all, order = [], [], []
     for k in range(args.folds):
         tr_r = [i for i, ex in enumerate(refs) if fold_of[document_of(ex.source)] != k]

@@ -20,7 +20,12 @@ def default_model_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
 
 
+# how `classify` applies a model; part of the id, so a store coded the old way is recoded
+# (not silently mixed) when this changes. 2: segments coded sentence by sentence
+CODING_METHOD = 2
+
+
 def model_id_from_meta(meta: dict[str, Any]) -> str:
-    """A short id of a model: hash of its metadata (codebook, data, versions, metrics)."""
-    blob = json.dumps(meta, sort_keys=True, ensure_ascii=False)
+    """A short id of a model and of the way it is applied: hash of its metadata and ``CODING_METHOD``."""
+    blob = json.dumps({"meta": meta, "coding": CODING_METHOD}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]

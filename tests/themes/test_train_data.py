@@ -86,12 +86,15 @@ def test_failed_training_says_why_and_keeps_what_was_there(tmp_path):
 
 
 def test_classifier_c_per_language_specific_wins_over_general():
+    from textcoop.errors import InputError
     from textcoop.themes.train import _c_for
 
     assert _c_for("ru", []) is None  # the config's default stays
     assert _c_for("ru", ["ru:32", "4"]) == 32.0 and _c_for("en", ["ru:32", "4"]) == 4.0
     assert _c_for("en", ["ru:32"]) is None
     assert _c_for("ru", ["16", "ru:2.5"]) == 2.5
+    with pytest.raises(InputError, match="given twice for ru"):
+        _c_for("en", ["ru:2", "ru:32"])
 
 
 def test_align_codings_pairs_units_by_id_then_by_text():
@@ -124,3 +127,7 @@ def test_empty_gold_files_say_they_are_empty(tmp_path):
         read_gold(blank)
     with pytest.raises(InputError, match="header.csv holds no examples"):
         read_gold(header_only)
+    one_column = tmp_path / "one.csv"
+    one_column.write_text("text\nСубсидии на станки\n", encoding="utf-8")
+    with pytest.raises(InputError, match="missing column"):
+        read_gold(one_column)

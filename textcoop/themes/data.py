@@ -83,7 +83,10 @@ def read_gold(path: str | Path, corpora: str | Path | None = None) -> list[Examp
                 f"{p} is empty",
                 hint="a gold CSV needs a header row text,labels and one row per text",
             )
-        dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t") if text.strip() else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;\t")
+        except csv.Error:  # one column, e.g. a header "text" alone: said below, by name
+            dialect = csv.excel
         reader = csv.DictReader(io.StringIO(text), dialect=dialect)
         cols = [c.strip().lower() for c in reader.fieldnames or []]
         missing = [c for c in ("text", "labels") if c not in cols]

@@ -154,6 +154,7 @@ def _c_for(lang: str, settings: list[str]) -> float | None:
     English one has none, so they need not share it.
     """
     general = specific = None
+    seen: set[str] = set()
     for item in settings:
         where, _, value = item.rpartition(":")
         if where and where not in LANGS:
@@ -170,6 +171,12 @@ def _c_for(lang: str, settings: list[str]) -> float | None:
                 f"--classifier-c needs a positive number: {item!r}",
                 hint="e.g. --classifier-c 8 or --classifier-c ru:32 (larger: weaker regularisation)",
             )
+        if where in seen:
+            raise InputError(
+                f"--classifier-c is given twice for {where or 'every language'}: {item!r}",
+                hint="give one C for every language and at most one per language",
+            )
+        seen.add(where)
         if not where:
             general = c
         elif where == lang:
