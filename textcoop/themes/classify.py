@@ -45,29 +45,28 @@ def model_id(coder: ThemeCoder) -> str:
 def document_coverage(segments: list[tuple], coded: list[tuple], top: int = 3) -> list[tuple]:
     """(theme, share, n_segments, top_segments) for one document's coded segments.
 
-    ``coded`` holds each segment's (themes, scores, chars): its themes, each
-    theme's best score and the characters of its sentences coded with each
-    theme, in the order of ``segments``. The share counts those characters,
-    not the whole segment: a paragraph of six sentences with one on
-    subsidies adds one sentence's length to ``finance``.
+    ``coded`` holds each segment's (scores, chars), in the order of
+    ``segments``: each theme's best sentence score, and the characters of the
+    sentences coded with each theme (the segment's themes are those keys).
+    The share counts those characters, not the whole segment: a paragraph of
+    six sentences with one on subsidies adds one sentence's length to
+    ``finance``.
     """
     total = sum(len(text) for _, kind, text in segments if kind != "heading") or 1
     chars: dict[str, int] = {}
     count: dict[str, int] = {}
     best: dict[str, list[tuple[float, int]]] = {}
-    for (seg_no, kind, _text), (themes, scores, seg_chars) in zip(segments, coded, strict=True):
+    for (seg_no, kind, _text), (scores, seg_chars) in zip(segments, coded, strict=True):
         if kind == "heading":
             continue
-        for theme in themes:
-            if theme == OTHER:
-                continue
-            chars[theme] = chars.get(theme, 0) + seg_chars.get(theme, 0)
+        for theme, n in seg_chars.items():
+            chars[theme] = chars.get(theme, 0) + n
             count[theme] = count.get(theme, 0) + 1
             best.setdefault(theme, []).append((scores.get(theme, 0.0), seg_no))
     out = []
     for theme in chars:
         tops = [s for _, s in sorted(best[theme], reverse=True)[:top]]
-        out.append((theme, min(chars[theme] / total, 1.0), count[theme], tops))
+        out.append((theme, chars[theme] / total, count[theme], tops))
     return sorted(out, key=lambda c: -c[1])
 
 
@@ -93,28 +92,23 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
         for sent in segment_sentences(text):
             sentences.append(sent)
             owner.append(i)
-    themes: list[set[str]] = [set() for _ in segs]
     scores: list[dict[str, float]] = [{} for _ in segs]
-    chars: list[dict[str, int]] = [{} for _ in segs]
+    chars: list[dict[str, int]] = [{} for _ in segs]  # theme -> characters of its sentences
     evidence: list[set[str]] = [set() for _ in segs]
     for i, sent, doc in zip(owner, sentences, coder.code(sentences), strict=True):
         for t in doc._.themes:
             if t != OTHER:
-                themes[i].add(t)
                 chars[i][t] = chars[i].get(t, 0) + len(sent)
         for k, v in doc.cats.items():
             scores[i][k] = max(scores[i].get(k, 0.0), v)
         evidence[i].update(f"{sp.label_}:{sp.text}" for sp in doc.spans.get(SPAN_KEY, []))
-    rows, coded = [], []
-    for (seg_no, _kind, _text), ts, sc, ch, ev in zip(
-        segs, themes, scores, chars, evidence, strict=True
-    ):
-        assigned = sorted(ts, key=lambda t: (-sc.get(t, 0.0), t)) or [OTHER]
+    rows = []
+    for (seg_no, _kind, _text), sc, ch, ev in zip(segs, scores, chars, evidence, strict=True):
+        assigned = sorted(ch, key=lambda t: (-sc.get(t, 0.0), t)) or [OTHER]
         rows.append(
             (seg_no, assigned, json.dumps({k: round(v, 4) for k, v in sc.items()}), sorted(ev))
         )
-        coded.append((assigned, sc, ch))
-    return rows, document_coverage(segs, coded)
+    return rows, document_coverage(segs, list(zip(scores, chars, strict=True)))
 
 
 _CODERS: dict[str, ThemeCoder] = {}

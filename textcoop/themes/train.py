@@ -126,16 +126,22 @@ def _sort_sentencizer(path: Path) -> None:
         path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def _scoped(item: str, option: str, form: str) -> tuple[str, str]:
+    """Split ``LANG:VALUE`` (or a bare ``VALUE``, for every language) of ``option``, LANG checked."""
+    where, _, value = item.rpartition(":")
+    if where and where not in LANGS:
+        raise InputError(
+            f"{option} names a language textcoop does not train: {item!r}",
+            hint=f"use {form} or LANG:{form} with LANG one of: {', '.join(LANGS)}",
+        )
+    return where, value
+
+
 def _seedless_for(lang: str, seedless: list[str], ids: list[str]) -> tuple[str, ...]:
     """The themes of ``seedless`` ("THEME" or "LANG:THEME") that apply to ``lang``, checked."""
     out = []
     for item in seedless:
-        where, _, theme = item.rpartition(":")
-        if where and where not in LANGS:
-            raise InputError(
-                f"--seedless names a language textcoop does not train: {item!r}",
-                hint=f"use THEME or LANG:THEME with LANG one of: {', '.join(LANGS)}",
-            )
+        where, theme = _scoped(item, "--seedless", "THEME")
         if theme not in ids:
             raise InputError(
                 f"--seedless names a theme that is not in the codebook: {item!r}",
@@ -153,35 +159,25 @@ def _c_for(lang: str, settings: list[str]) -> float | None:
     order: the Russian model has real sentences to choose its C on in CV, the
     English one has none, so they need not share it.
     """
-    general = specific = None
-    seen: set[str] = set()
+    by_scope: dict[str, float] = {}
     for item in settings:
-        where, _, value = item.rpartition(":")
-        if where and where not in LANGS:
-            raise InputError(
-                f"--classifier-c names a language textcoop does not train: {item!r}",
-                hint=f"use C or LANG:C with LANG one of: {', '.join(LANGS)}",
-            )
+        where, value = _scoped(item, "--classifier-c", "C")
         try:
             c = float(value)
         except ValueError:
             c = float("nan")
-        if not c > 0 or c == float("inf"):
+        if not 0 < c < float("inf"):
             raise InputError(
                 f"--classifier-c needs a positive number: {item!r}",
                 hint="e.g. --classifier-c 8 or --classifier-c ru:32 (larger: weaker regularisation)",
             )
-        if where in seen:
+        if where in by_scope:
             raise InputError(
                 f"--classifier-c is given twice for {where or 'every language'}: {item!r}",
                 hint="give one C for every language and at most one per language",
             )
-        seen.add(where)
-        if not where:
-            general = c
-        elif where == lang:
-            specific = c
-    return specific if specific is not None else general
+        by_scope[where] = c
+    return by_scope.get(lang, by_scope.get(""))
 
 
 def _train_languages(
