@@ -21,8 +21,9 @@ def default_model_dir() -> Path:
 
 
 # how `classify` applies a model; part of the id, so a store coded the old way is recoded
-# (not silently mixed) when this changes. 2: segments coded sentence by sentence
-CODING_METHOD = 2
+# (not silently mixed) when this changes. 2: segments coded sentence by sentence; 3: a
+# sentence of under 40 letters takes its segment's language
+CODING_METHOD = 3
 
 
 def model_id_from_meta(meta: dict[str, Any]) -> str:

@@ -94,8 +94,16 @@ def test_exit_codes_and_error_lines(tmp_path, folder):
     assert r.exit_code == 2 and "unknown --ocr mode" in r.output and "auto" in r.output
     r = runner.invoke(app, ["show", "nothing-like-this", "--store", s])
     assert r.exit_code == 1 and "no document" in r.output and "Traceback" not in r.output
-    r = runner.invoke(app, ["status", "--store", str(tmp_path / "missing.duckdb")])
-    assert r.exit_code == 1 and "textcoop ingest" in r.output
+    missing = tmp_path / "missing.duckdb"
+    for cmd in (
+        ["status"],
+        ["classify"],
+        ["meta", "set", "x", "--year", "2020"],
+        ["topics", "fit"],
+    ):
+        r = runner.invoke(app, [*cmd, "--store", str(missing)])
+        assert r.exit_code == 1 and "textcoop ingest" in r.output, (cmd, r.output)
+        assert not missing.exists(), cmd  # a typo in --store never creates an empty store
     r = runner.invoke(
         app, ["export", "segments", "--store", s, "--format", "xls", "--out", str(tmp_path / "x")]
     )

@@ -46,7 +46,10 @@ def test_segments_are_coded_sentence_by_sentence():
     class Stub:
         """Codes a sentence `finance` when it says субсидии, `skills` when it says кадров."""
 
-        def code(self, texts):
+        def lang_of(self, text):
+            return "ru"
+
+        def code(self, texts, langs=None):
             seen.extend(texts)
             out = []
             for t in texts:
@@ -83,3 +86,35 @@ def test_segments_are_coded_sentence_by_sentence():
         "finance": len("Предприятиям предоставляются субсидии.") / total,
         "skills": len("Идёт подготовка кадров для заводов.") / total,
     }
+
+
+def test_a_short_latin_sentence_is_coded_in_its_paragraphs_language():
+    """ "ISO 9001." inside a Russian paragraph goes to the Russian model; a whole English sentence does not."""
+    from types import SimpleNamespace
+
+    from textcoop.nlp.pipeline import ThemeCoder
+    from textcoop.themes.classify import code_document
+
+    routed: dict[str, str] = {}
+
+    class Stub:
+        lang_of = ThemeCoder.lang_of
+        pipelines = {"ru": None, "en": None}
+
+        def code(self, texts, langs=None):
+            routed.update(zip(texts, langs, strict=True))
+            cats = {"standards": 0.1}
+            return [
+                SimpleNamespace(cats=cats, _=SimpleNamespace(themes=["other"]), spans={})
+            ] * len(texts)
+
+    ru = (
+        "Предприятия района внедряют системы менеджмента качества и проходят сертификацию "
+        "продукции для поставок крупным заказчикам."
+    )
+    long_en = "The cluster programme supports suppliers of large manufacturers."
+    segs = [(0, "paragraph", f"{ru} ISO 9001. {long_en}")]
+    code_document(Stub(), segs)
+    assert routed["ISO 9001."] == "ru"
+    assert routed[long_en] == "en"
+    assert routed[ru] == "ru"

@@ -32,7 +32,7 @@ def check_cmd(
     from textcoop.store import open_store
     from textcoop.store.check import check_store, repair_store
 
-    with open_store(store, read_only=not repair, wait=wait) as st:
+    with open_store(store, read_only=not repair, wait=wait, create=False) as st:
         deleted = repair_store(st) if repair else {}
         rep = check_store(st)
     if as_json:

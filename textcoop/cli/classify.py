@@ -50,7 +50,7 @@ def classify_cmd(
 
     coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
     par = {"workers": workers or os.cpu_count() or 1, "scheduler": scheduler}
-    with open_store(store, wait=wait) as st:
+    with open_store(store, wait=wait, create=False) as st:
         if state.quiet:
             rep = classify_store(st, coder, force, **par)
         else:

@@ -28,6 +28,6 @@ def meta_set_cmd(
 
     Example: textcoop meta set 3fa2c1 --region "Вологодская область" --year 2021-2025
     """
-    with open_store(store) as st:
+    with open_store(store, create=False) as st:
         doc_id = st.set_meta(doc, region=region, year=year, doc_type=doc_type, title=title)
     console.print(f"updated {doc_id}", highlight=False)

@@ -189,7 +189,7 @@ def fit_cmd(
         coherence=coherence,
     )
     filters = parse_where(where)
-    with open_store(store) as st:
+    with open_store(store, create=False) as st:
         if state.quiet:
             result = fit_topics(st, cfg, filters, model_dir)
         else:

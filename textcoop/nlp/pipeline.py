@@ -125,15 +125,30 @@ class ThemeCoder:
         doc.user_data[TEXT_KEY] = text
         return doc
 
-    def code(self, texts: list[str], batch_size: int = 256, sentences: bool = False) -> list[Doc]:
+    def code(
+        self,
+        texts: list[str],
+        batch_size: int = 256,
+        sentences: bool = False,
+        langs: list[str] | None = None,
+    ) -> list[Doc]:
         """Coded Docs in input order (``doc.cats``, ``doc._.themes``, ``doc.spans['evidence']``).
 
-        Coding reads whole texts, never sentence boundaries, so the sentencizer
-        (about a tenth of the time) runs only when ``sentences`` is true.
+        Each text goes to the pipeline of its language, detected on the text
+        unless ``langs`` gives it (a caller who knows the surrounding text's
+        language: a short Latin-script sentence inside a Russian paragraph is
+        Russian text). Coding reads whole texts, never sentence boundaries, so
+        the sentencizer (about a tenth of the time) runs only when
+        ``sentences`` is true.
         """
+        if langs is not None and len(langs) != len(texts):
+            raise ValueError("langs and texts differ in length")
         by_lang: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
-            by_lang.setdefault(self.lang_of(t), []).append(i)
+            lang = langs[i] if langs is not None else self.lang_of(t)
+            if lang not in self.pipelines:
+                lang = self.lang_of(t)
+            by_lang.setdefault(lang, []).append(i)
         out: list[Doc | None] = [None] * len(texts)
         for lang, idx in by_lang.items():
             nlp = self.pipelines[lang]

@@ -44,10 +44,14 @@ def _now() -> dt.datetime:
 class Store:
     """A corpus store opened on one DuckDB file. Use ``open_store`` to get one."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, wait: float = 0.0) -> None:
+    def __init__(
+        self, path: str | Path, read_only: bool = False, wait: float = 0.0, create: bool = True
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        if read_only and not self.path.exists():
+        # only ingest creates a store: any other command given a path that does not exist
+        # has a typo in it, and an empty new store would "succeed" with nothing to do
+        if (read_only or not create) and not self.path.exists():
             raise StoreError(
                 f"no corpus store at {self.path}",
                 hint="create one with `textcoop ingest PATH --store FILE`",
@@ -639,12 +643,14 @@ class Store:
 
 
 @contextmanager
-def open_store(path: str | Path, read_only: bool = False, wait: float = 0.0) -> Iterator[Store]:
-    """Open (creating if needed) a corpus store; closes it on exit.
+def open_store(
+    path: str | Path, read_only: bool = False, wait: float = 0.0, create: bool = True
+) -> Iterator[Store]:
+    """Open a corpus store, creating it if ``create`` and it does not exist; closes it on exit.
 
     ``wait``: seconds to keep retrying while another process holds the store.
     """
-    store = Store(path, read_only=read_only, wait=wait)
+    store = Store(path, read_only=read_only, wait=wait, create=create)
     try:
         yield store
     finally:

@@ -76,6 +76,18 @@ def segment_sentences(text: str) -> list[str]:
     return [s for s in pieces if s.strip()] or [text]
 
 
+# a sentence with fewer letters than this takes its segment's language: "ISO 9001." or
+# "Cluster Excellence Programme." inside a Russian paragraph is read by the Russian model
+MIN_LETTERS_OWN_LANG = 40
+
+
+def sentence_lang(coder: ThemeCoder, sentence: str, segment_lang: str) -> str:
+    """The pipeline a sentence is coded by: its own language if it is long enough to tell."""
+    if sum(ch.isalpha() for ch in sentence) < MIN_LETTERS_OWN_LANG:
+        return segment_lang
+    return coder.lang_of(sentence)
+
+
 def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     """Theme rows (seg_no, themes, scores_json, evidence) and coverage of one document's segments.
 
@@ -88,14 +100,17 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
     """
     sentences: list[str] = []
     owner: list[int] = []
+    langs: list[str] = []
     for i, (_seg_no, _kind, text) in enumerate(segs):
+        seg_lang = coder.lang_of(text)
         for sent in segment_sentences(text):
             sentences.append(sent)
             owner.append(i)
+            langs.append(sentence_lang(coder, sent, seg_lang))
     scores: list[dict[str, float]] = [{} for _ in segs]
     chars: list[dict[str, int]] = [{} for _ in segs]  # theme -> characters of its sentences
     evidence: list[set[str]] = [set() for _ in segs]
-    for i, sent, doc in zip(owner, sentences, coder.code(sentences), strict=True):
+    for i, sent, doc in zip(owner, sentences, coder.code(sentences, langs=langs), strict=True):
         for t in doc._.themes:
             if t != OTHER:
                 chars[i][t] = chars[i].get(t, 0) + len(sent)
