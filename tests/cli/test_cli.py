@@ -100,6 +100,7 @@ def test_exit_codes_and_error_lines(tmp_path, folder):
         ["classify"],
         ["meta", "set", "x", "--year", "2020"],
         ["topics", "fit"],
+        ["check", "--repair"],
     ):
         r = runner.invoke(app, [*cmd, "--store", str(missing)])
         assert r.exit_code == 1 and "textcoop ingest" in r.output, (cmd, r.output)
@@ -117,6 +118,7 @@ def test_code_explains_with_the_shipped_model():
     assert r.exit_code == 0, r.output
     assert "themes: finance, technology" in r.output
     assert "evidence for finance: льготные займы" in r.output
+    assert "relevance 1.00" in r.output  # the shipped model's gate, shown
     r = runner.invoke(app, ["code", "   "])
     assert r.exit_code == 2 and "empty" in r.output
 
@@ -134,8 +136,34 @@ def test_train_evaluate_codebook_commands(tmp_path):
         app, ["train", "--data", str(data), "--out", str(out), "--classifier-c", "ru:32"]
     )
     assert r.exit_code == 0, r.output
-    assert json.loads((out / "meta.json").read_text(encoding="utf-8"))["classifier_c"] == ["ru:32"]
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["classifier_c"] == ["ru:32"]
+    assert meta["relevance_gate"] == ["all"] and meta["gate_fitted"] == {"ru": True}  # default
     assert spacy.load(out / "ru").get_pipe("textcoop_theme_classifier").C == 32.0
+    off = tmp_path / "off"
+    r = runner.invoke(
+        app, ["train", "--data", str(data), "--out", str(off), "--relevance-gate", "none"]
+    )
+    assert r.exit_code == 0, r.output
+    assert not (off / "ru/textcoop_theme_classifier/gate_coef.npy").exists()
+    assert json.loads((off / "meta.json").read_text(encoding="utf-8"))["gate_fitted"] == {
+        "ru": False
+    }
+    for bad_gate in ("rus", "en"):  # unknown, or a language the data does not have
+        r = runner.invoke(
+            app,
+            [
+                "train",
+                "--data",
+                str(data),
+                "--out",
+                str(tmp_path / "g"),
+                "--relevance-gate",
+                bad_gate,
+            ],
+        )
+        assert r.exit_code == 2 and "not being trained" in r.output and "Traceback" not in r.output
+        assert not (tmp_path / "g").exists()
     r = runner.invoke(app, ["evaluate", "--gold", str(data), "--model", str(out), "--json"])
     m = json.loads(r.output)
     assert {"macro_f1", "micro_f1", "per_label", "kappa", "alpha", "n"} <= m.keys() and m["n"] == 9

@@ -42,31 +42,34 @@ TWO = [
         "b", "Подготовка и переподготовка инженерных кадров для заводов региона", ["skills"], "ru"
     ),
 ]
+ROADS = Example("c", "Ремонт автомобильных дорог и благоустройство дворов", ["other"], "ru")
 
 
 def test_overfit_two_examples_save_reload_same_scores(tmp_path, codebook):
     out = tmp_path / "m"
-    train_model(TWO, codebook, out, langs=["ru"])
+    three = [*TWO, ROADS]  # with an `other` example, so the relevance gate is learnt too
+    train_model(three, codebook, out, langs=["ru"])
     coder = ThemeCoder(out)
-    docs = coder.code([ex.text for ex in TWO])
-    assert [d._.themes for d in docs] == [["finance"], ["skills"]]
-    before = [d.cats for d in docs]
+    docs = coder.code([ex.text for ex in three])
+    assert [d._.themes for d in docs] == [["finance"], ["skills"], ["other"]]
+    before = [[d.cats, d._.relevance] for d in docs]
+    assert before[0][1] > 0.5 > before[2][1]
     # a fresh process with nothing but spaCy: the factories come from entry points
-    code = f"import spacy, json; nlp = spacy.load({str(out / 'ru')!r}); print(json.dumps([nlp(t).cats for t in {[ex.text for ex in TWO]!r}]))"
+    code = f"import spacy, json; nlp = spacy.load({str(out / 'ru')!r}); print(json.dumps([[d.cats, d._.relevance] for d in map(nlp, {[ex.text for ex in three]!r})]))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     after = json.loads(r.stdout.strip().splitlines()[-1])
-    for b, a in zip(before, after, strict=True):
-        assert b.keys() == a.keys()
+    for (b, rb), (a, ra) in zip(before, after, strict=True):
+        assert b.keys() == a.keys() and abs(rb - ra) < 1e-6
         assert all(abs(b[k] - a[k]) < 1e-6 for k in b)
 
 
 def test_same_data_same_model(tmp_path, codebook):
-    exs = TWO * 3
+    exs = [*TWO, ROADS] * 3
     exs = [Example(f"{ex.id}{i}", ex.text + f" {i}", ex.labels, "ru") for i, ex in enumerate(exs)]
     train_model(exs, codebook, tmp_path / "m1", langs=["ru"])
     train_model(exs, codebook, tmp_path / "m2", langs=["ru"])
-    for name in ("coef.npy", "intercept.npy", "char_idf.npy"):
+    for name in ("coef.npy", "intercept.npy", "char_idf.npy", "gate_coef.npy"):
         a = np.load(tmp_path / "m1/ru/textcoop_theme_classifier" / name)
         b = np.load(tmp_path / "m2/ru/textcoop_theme_classifier" / name)
         assert np.array_equal(a, b)
@@ -179,12 +182,12 @@ def test_same_data_same_files_across_processes(tmp_path):
 
 
 def test_relevance_gate_caps_theme_scores_and_persists(tmp_path, codebook):
+    from textcoop.errors import InputError
     from textcoop.nlp.classifier import ThemeClassifier
-    from textcoop.themes.train import _gate_for
+    from textcoop.themes.train import check_gate
 
     nlp = build_pipeline("ru", codebook)
-    roads = Example("c", "Ремонт автомобильных дорог и благоустройство дворов", ["other"], "ru")
-    exs = (TWO + [roads]) * 4
+    exs = [*TWO, ROADS] * 4
     docs = list(
         nlp.pipe(
             [ex.text + f" {i}" for i, ex in enumerate(exs)],
@@ -208,7 +211,28 @@ def test_relevance_gate_caps_theme_scores_and_persists(tmp_path, codebook):
     assert back.relevance_gate and np.allclose(back.scores(docs)[1], r)
     back.set_annotations(docs[:1], *back.scores(docs[:1]))
     assert docs[0]._.relevance == pytest.approx(r[0]) and docs[0]._.themes == ["finance"]
-    assert _gate_for("ru", ["ru"]) and not _gate_for("en", ["ru"]) and _gate_for("en", ["all"])
-    assert not _gate_for("ru", ["none"])
-    with pytest.raises(Exception, match="unknown language"):
-        _gate_for("ru", ["rus"])
+    # a gate that says "not about support" turns off a theme its own model is sure of
+    back.gate_intercept_ = -50.0
+    back.set_annotations(docs[:1], *back.scores(docs[:1]))
+    assert plain.predict(docs[:1])[0].max() > 0.5 and docs[0]._.themes == ["other"]
+    # a classifier saved before the gate existed loads without one
+    meta = json.loads((tmp_path / "c/classifier.json").read_text(encoding="utf-8"))
+    for key in ("relevance_gate", "gate_fitted"):
+        del meta[key]
+    (tmp_path / "c/classifier.json").write_text(json.dumps(meta), encoding="utf-8")
+    old = ThemeClassifier(None).from_disk(tmp_path / "c")
+    assert old.gate_coef_ is None
+    assert np.allclose(old.predict(docs), plain.predict(docs), atol=1e-5)
+    assert check_gate(["ru"], ["ru", "en"]) == ["ru"]
+    for bad in (["rus"], ["en"], ["none", "ru"]):
+        with pytest.raises(InputError):
+            check_gate(bad, ["ru"])
+
+
+def test_code_takes_languages_from_the_caller(tmp_path, codebook):
+    train_model([*TWO, ROADS], codebook, tmp_path / "m", langs=["ru"])
+    coder = ThemeCoder(tmp_path / "m")
+    with pytest.raises(ValueError, match="differ in length"):
+        coder.code(["a", "b"], langs=["ru"])
+    # a language the model has no pipeline for falls back to detection
+    assert coder.code([TWO[0].text], langs=["en"])[0]._.themes == ["finance"]

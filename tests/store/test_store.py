@@ -150,3 +150,15 @@ def test_second_cli_writer_is_refused_and_the_store_stays_sound(tmp_path):
     assert r.exit_code == 0, r.output
     with open_store(path, read_only=True) as st:
         assert check_store(st).ok and st.status()["documents"] == 1
+
+
+def test_only_ingest_creates_a_store(tmp_path):
+    """A mistyped path is refused by every other command: no empty store, no directory."""
+    missing = tmp_path / "no_such_dir" / "corpus.duckdb"
+    with pytest.raises(StoreError, match="no corpus store"):
+        with open_store(missing, create=False):
+            pass
+    assert not missing.parent.exists()
+    with open_store(missing) as st:  # ingest's default: create it
+        assert st.status()["documents"] == 0
+    assert missing.exists()

@@ -118,3 +118,7 @@ def test_a_short_latin_sentence_is_coded_in_its_paragraphs_language():
     assert routed["ISO 9001."] == "ru"
     assert routed[long_en] == "en"
     assert routed[ru] == "ru"
+    # the mirror case: a short Russian sentence in an English paragraph stays Russian
+    routed.clear()
+    code_document(Stub(), [(1, "paragraph", f"{long_en} {long_en} Кластер станкостроения.")])
+    assert routed["Кластер станкостроения."] == "ru"

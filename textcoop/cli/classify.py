@@ -48,9 +48,11 @@ def classify_cmd(
     from textcoop.themes.classify import classify_store
     from textcoop.themes.codebook import load_codebook
 
-    coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
     par = {"workers": workers or os.cpu_count() or 1, "scheduler": scheduler}
-    with open_store(store, wait=wait, create=False) as st:
+    with open_store(
+        store, wait=wait, create=False
+    ) as st:  # a wrong path fails before the model loads
+        coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
         if state.quiet:
             rep = classify_store(st, coder, force, **par)
         else:

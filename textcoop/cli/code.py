@@ -40,7 +40,7 @@ def code_cmd(
         console.print("non-substantive answer: coded other", highlight=False)
     if doc._.relevance is not None:
         console.print(
-            f"   relevance {doc._.relevance:.2f} (is it about support for enterprises at all?)",
+            f"   relevance {doc._.relevance:.2f} (any theme rather than other; caps every theme's score)",
             highlight=False,
         )
     clf = coder.pipelines[coder.lang_of(text)].get_pipe("textcoop_theme_classifier")

@@ -156,7 +156,7 @@ def train_cmd(
         lemma_texts=lemma_texts,
         seedless=list(seedless or []),
         classifier_c=list(classifier_c or []),
-        relevance_gate=list(relevance_gate or ["all"]),
+        relevance_gate=list(relevance_gate or []) or None,
     )
     for lg, m in meta["dev_metrics"].items():
         console.print(

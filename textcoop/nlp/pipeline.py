@@ -137,7 +137,8 @@ class ThemeCoder:
         Each text goes to the pipeline of its language, detected on the text
         unless ``langs`` gives it (a caller who knows the surrounding text's
         language: a short Latin-script sentence inside a Russian paragraph is
-        Russian text). Coding reads whole texts, never sentence boundaries, so
+        Russian text; a language the model has no pipeline for falls back to
+        detection). Coding reads whole texts, never sentence boundaries, so
         the sentencizer (about a tenth of the time) runs only when
         ``sentences`` is true.
         """

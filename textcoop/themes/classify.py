@@ -82,10 +82,16 @@ MIN_LETTERS_OWN_LANG = 40
 
 
 def sentence_lang(coder: ThemeCoder, sentence: str, segment_lang: str) -> str:
-    """The pipeline a sentence is coded by: its own language if it is long enough to tell."""
-    if sum(ch.isalpha() for ch in sentence) < MIN_LETTERS_OWN_LANG:
+    """The pipeline a sentence is coded by: its own language if it is long enough to tell.
+
+    Cyrillic script tells Russian even in a short sentence, so a short
+    Russian sentence in an English paragraph still goes to the Russian
+    model; a short Latin-script one ("ISO 9001.") takes its segment's.
+    """
+    own = coder.lang_of(sentence)
+    if own != "ru" and sum(ch.isalpha() for ch in sentence) < MIN_LETTERS_OWN_LANG:
         return segment_lang
-    return coder.lang_of(sentence)
+    return own
 
 
 def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], list[tuple]]:
@@ -96,7 +102,8 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
     best sentence score: coded whole, a paragraph of several sentences piles
     up weak n-gram evidence into a theme that none of its sentences has (a
     paragraph on export services came out `finance` at 0.62 while each of
-    its three sentences scored below 0.4).
+    its three sentences scored below 0.4). Each sentence goes to the model
+    of its language (``sentence_lang``).
     """
     sentences: list[str] = []
     owner: list[int] = []

@@ -180,29 +180,30 @@ def _c_for(lang: str, settings: list[str]) -> float | None:
     return by_scope.get(lang, by_scope.get(""))
 
 
-def _gate_for(lang: str, gate: list[str]) -> bool:
-    """Whether ``lang``'s classifier gets a relevance gate (``gate``: languages, "all" or "none")."""
+def check_gate(gate: list[str], langs: list[str]) -> list[str]:
+    """``--relevance-gate`` values checked against the languages being trained."""
     for item in gate:
-        if item not in ("all", "none", *LANGS):
+        if item not in ("all", "none", *langs):
             raise InputError(
-                f"--relevance-gate names an unknown language: {item!r}",
-                options=["all", "none", *LANGS],
-                hint="give a language code the model is trained for, all or none",
+                f"--relevance-gate names a language that is not being trained: {item!r}",
+                options=["all", "none", *langs],
+                hint="give a language code of the training data, all or none",
             )
     if "none" in gate and len(set(gate)) > 1:
         raise InputError(
             f"--relevance-gate none cannot be combined with other values: {gate!r}",
             hint="give none alone, or the languages that get the gate",
         )
-    return "all" in gate or lang in gate
+    return gate
 
 
 def _train_languages(
     tmp: Path, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-    tune_folds, seed_weight, lemma_texts, seedless, classifier_c, relevance_gate,
-) -> dict[str, dict]:  # fmt: skip
-    """Train and save one pipeline per language into ``tmp``; dev metrics per language."""
+    tune_folds, seed_weight, lemma_texts, seedless, classifier_c, gate,
+) -> tuple[dict[str, dict], dict[str, bool]]:  # fmt: skip
+    """Train and save one pipeline per language into ``tmp``; dev metrics and gate per language."""
     metrics: dict[str, dict] = {}
+    gate_fitted: dict[str, bool] = {}
     for lang in langs:
         exs = [ex for ex in examples if ex.lang == lang]
         if len(exs) < 2:
@@ -221,7 +222,7 @@ def _train_languages(
         c = _c_for(lang, classifier_c or [])
         if c is not None:
             clf.C = c
-        clf.relevance_gate = _gate_for(lang, ["all"] if relevance_gate is None else relevance_gate)
+        clf.relevance_gate = "all" in gate or lang in gate
         if lang == "ru":  # word forms of the training texts, lemmatised once, saved with the model
             lemmatizer = nlp.get_pipe("textcoop_lemmatizer")
             lemmatizer.add_forms(chain((ex.text for ex in train), lemma_texts or ()))
@@ -242,9 +243,10 @@ def _train_languages(
                 [ex.labels for ex in dev], [d._.themes for d in coded], codebook.ids
             )
             metrics[lang]["n_train"], metrics[lang]["n_dev"] = len(train), len(dev)
+        gate_fitted[lang] = clf.gate_coef_ is not None
         nlp.to_disk(tmp / lang)
         _sort_sentencizer(tmp / lang / "sentencizer.json")
-    return metrics
+    return metrics, gate_fitted
 
 
 def train_model(
@@ -279,9 +281,10 @@ def train_model(
     ``LANG:THEME`` for one. ``classifier_c`` sets the classifier's C
     (inverse regularisation strength): ``C`` for every language, ``LANG:C``
     for one; unset, the config's default stays. ``relevance_gate`` lists
-    the languages ("all", the default when None, for every one; "none" for
-    none) whose classifier also learns a relevance model (any theme against
-    `other`) that caps each theme's score.
+    the languages ("all", the default, for every one; "none" for none)
+    whose classifier also learns a relevance model (any theme against
+    `other`) that caps each theme's score; a language whose data has no
+    `other` example gets none (``gate_fitted`` in the metadata says which).
     """
     random.seed(seed)
     check_labels(examples, codebook.ids, "training data")
@@ -291,14 +294,15 @@ def train_model(
         raise InputError(
             "no training examples in ru or en", hint="set the 'lang' field of the examples"
         )
+    gate = check_gate(list(relevance_gate or ["all"]), langs)
     tmp = out.with_name(out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:  # a failed run leaves no half-written directory behind
-        metrics = _train_languages(
+        metrics, gate_fitted = _train_languages(
             tmp, examples, codebook, langs, dev_share, seed, extra_train, real_weight,
-            tune_folds, seed_weight, lemma_texts, seedless, classifier_c, relevance_gate,
+            tune_folds, seed_weight, lemma_texts, seedless, classifier_c, gate,
         )  # fmt: skip
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -322,7 +326,8 @@ def train_model(
         "seed_weight": seed_weight,
         "seedless": list(seedless or []),
         "classifier_c": list(classifier_c or []),
-        "relevance_gate": ["all"] if relevance_gate is None else list(relevance_gate),
+        "relevance_gate": gate,
+        "gate_fitted": gate_fitted,
         "versions": _versions(),
         "dev_metrics": {
             lang: {k: m[k] for k in ("macro_f1", "micro_f1", "n", "n_train", "n_dev", "per_label")}
