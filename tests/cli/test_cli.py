@@ -119,6 +119,10 @@ def test_code_explains_with_the_shipped_model():
     assert "themes: finance, technology" in r.output
     assert "evidence for finance: льготные займы" in r.output
     assert "relevance 1.00" in r.output  # the shipped model's gate, shown
+    # one of the codebook's tempting cases: the procurement model is sure, the gate is not
+    r = runner.invoke(app, ["code", "Закупки товаров для муниципальных нужд"])
+    assert r.exit_code == 0 and "themes: other" in r.output, r.output
+    assert "procurement" in r.output and "capped" in r.output
     r = runner.invoke(app, ["code", "   "])
     assert r.exit_code == 2 and "empty" in r.output
 

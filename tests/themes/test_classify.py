@@ -122,3 +122,9 @@ def test_a_short_latin_sentence_is_coded_in_its_paragraphs_language():
     routed.clear()
     code_document(Stub(), [(1, "paragraph", f"{long_en} {long_en} Кластер станкостроения.")])
     assert routed["Кластер станкостроения."] == "ru"
+    # a short Latin-script segment (a list item) takes the document's language
+    routed.clear()
+    code_document(
+        Stub(), [(2, "paragraph", ru), (3, "list_item", "ISO 9001"), (4, "paragraph", ru)]
+    )
+    assert routed["ISO 9001"] == "ru"

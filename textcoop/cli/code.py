@@ -44,12 +44,15 @@ def code_cmd(
             highlight=False,
         )
     clf = coder.pipelines[coder.lang_of(text)].get_pipe("textcoop_theme_classifier")
+    own = dict(zip(clf.labels_, clf.scores([doc], capped=False)[0][0], strict=True))
     for lab, score in sorted(doc.cats.items(), key=lambda kv: -kv[1])[:6]:
         thr = clf.thresholds_.get(lab)
         mark = "✓" if lab in doc._.themes else " "
+        capped = lab in own and own[lab] - score > 0.005  # the theme model was surer
         console.print(
             f" {mark} {lab:<16} {score:.2f}"
-            + (f"  (threshold {thr:.2f})" if thr is not None else ""),
+            + (f"  (threshold {thr:.2f})" if thr is not None else "")
+            + (f"  own model {own[lab]:.2f}, capped" if capped else ""),
             highlight=False,
         )
     ev: dict[str, list[str]] = {}

@@ -309,13 +309,14 @@ class ThemeClassifier:
         """Probability per document and theme (rows: docs, columns: ``labels_``)."""
         return self.scores(docs)[0]
 
-    def scores(self, docs: list[Doc]) -> tuple[np.ndarray, np.ndarray | None]:
+    def scores(self, docs: list[Doc], capped: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
         """Theme scores and, with a relevance gate, each document's relevance.
 
         With the gate a theme's score is the smaller of its own model's
         probability and the relevance (the probability of any theme rather
         than ``other``), so a theme is assigned only when both pass its
-        threshold. Each theme model learns from its own few dozen real
+        threshold (``capped=False``: the theme models' own probabilities,
+        for explaining a decision). Each theme model learns from its own few dozen real
         examples both which kind of support a text describes and whether
         it describes support at all, and assigns themes to sentences on
         roads or schools that share a word with a theme; the gate learns
@@ -337,7 +338,7 @@ class ThemeClassifier:
         if not gated:
             return p, None
         r = expit(np.asarray(x @ self.gate_coef_ + self.gate_intercept_))
-        return np.minimum(p, r[:, None]), r
+        return (np.minimum(p, r[:, None]) if capped else p), r
 
     def assign(self, probs: np.ndarray) -> list[str]:
         if self.single_label_ and len(probs):

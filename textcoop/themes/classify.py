@@ -103,13 +103,21 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
     up weak n-gram evidence into a theme that none of its sentences has (a
     paragraph on export services came out `finance` at 0.62 while each of
     its three sentences scored below 0.4). Each sentence goes to the model
-    of its language (``sentence_lang``).
+    of its language (``sentence_lang``; a short segment falls back to the
+    document's language as a short sentence does to its segment's).
     """
     sentences: list[str] = []
     owner: list[int] = []
     langs: list[str] = []
+    # the document's language (most letters) is to a short segment what the segment's is
+    # to a short sentence: a Latin-script list item in a Russian programme is Russian text
+    seg_langs = [coder.lang_of(text) for _, _, text in segs]
+    letters: dict[str, int] = {}
+    for lang, (_, _, text) in zip(seg_langs, segs, strict=True):
+        letters[lang] = letters.get(lang, 0) + sum(ch.isalpha() for ch in text)
+    doc_lang = max(letters, key=lambda k: (letters[k], k)) if letters else "ru"
     for i, (_seg_no, _kind, text) in enumerate(segs):
-        seg_lang = coder.lang_of(text)
+        seg_lang = sentence_lang(coder, text, doc_lang) if seg_langs[i] != "ru" else "ru"
         for sent in segment_sentences(text):
             sentences.append(sent)
             owner.append(i)
