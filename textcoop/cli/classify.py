@@ -49,9 +49,8 @@ def classify_cmd(
     from textcoop.themes.codebook import load_codebook
 
     par = {"workers": workers or os.cpu_count() or 1, "scheduler": scheduler}
-    with open_store(
-        store, wait=wait, create=False
-    ) as st:  # a wrong path fails before the model loads
+    # the store first: a wrong path fails before seconds go into loading the model
+    with open_store(store, wait=wait, create=False) as st:
         coder = ThemeCoder(model, codebook=load_codebook(codebook) if codebook else None)
         if state.quiet:
             rep = classify_store(st, coder, force, **par)

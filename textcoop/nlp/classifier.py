@@ -316,12 +316,12 @@ class ThemeClassifier:
         probability and the relevance (the probability of any theme rather
         than ``other``), so a theme is assigned only when both pass its
         threshold (``capped=False``: the theme models' own probabilities,
-        for explaining a decision). Each theme model learns from its own few dozen real
-        examples both which kind of support a text describes and whether
-        it describes support at all, and assigns themes to sentences on
-        roads or schools that share a word with a theme; the gate learns
-        the second question from every themed example at once (measured
-        in the README).
+        for explaining a decision). Each theme model learns from its own few
+        dozen real examples both which kind of support a text describes and
+        whether it describes support at all, and assigns themes to sentences
+        on roads or schools that share a word with a theme; the gate learns
+        the second question from every themed example at once (measured in
+        the README).
         """
         if self.coef_ is None:
             raise NotFittedError(

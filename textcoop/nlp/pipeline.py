@@ -146,9 +146,8 @@ class ThemeCoder:
             raise ValueError("langs and texts differ in length")
         by_lang: dict[str, list[int]] = {}
         for i, t in enumerate(texts):
-            lang = langs[i] if langs is not None else self.lang_of(t)
-            if lang not in self.pipelines:
-                lang = self.lang_of(t)
+            given = langs[i] if langs is not None else None
+            lang = given if given in self.pipelines else self.lang_of(t)
             by_lang.setdefault(lang, []).append(i)
         out: list[Doc | None] = [None] * len(texts)
         for lang, idx in by_lang.items():

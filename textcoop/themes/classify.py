@@ -81,16 +81,16 @@ def segment_sentences(text: str) -> list[str]:
 MIN_LETTERS_OWN_LANG = 40
 
 
-def sentence_lang(coder: ThemeCoder, sentence: str, segment_lang: str) -> str:
-    """The pipeline a sentence is coded by: its own language if it is long enough to tell.
+def lang_within(own: str, text: str, surrounding: str) -> str:
+    """The pipeline a text is coded by: its own language ``own`` if it is long enough to tell.
 
-    Cyrillic script tells Russian even in a short sentence, so a short
-    Russian sentence in an English paragraph still goes to the Russian
-    model; a short Latin-script one ("ISO 9001.") takes its segment's.
+    Cyrillic script tells Russian even in a short text, so a short Russian
+    sentence in an English paragraph still goes to the Russian model; a
+    short Latin-script one ("ISO 9001.") takes the ``surrounding`` language
+    (its segment's, or for a short segment its document's).
     """
-    own = coder.lang_of(sentence)
-    if own != "ru" and sum(ch.isalpha() for ch in sentence) < MIN_LETTERS_OWN_LANG:
-        return segment_lang
+    if own != "ru" and sum(ch.isalpha() for ch in text) < MIN_LETTERS_OWN_LANG:
+        return surrounding
     return own
 
 
@@ -103,7 +103,7 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
     up weak n-gram evidence into a theme that none of its sentences has (a
     paragraph on export services came out `finance` at 0.62 while each of
     its three sentences scored below 0.4). Each sentence goes to the model
-    of its language (``sentence_lang``; a short segment falls back to the
+    of its language (``lang_within``: a short segment falls back to the
     document's language as a short sentence does to its segment's).
     """
     sentences: list[str] = []
@@ -117,11 +117,11 @@ def code_document(coder: ThemeCoder, segs: list[tuple]) -> tuple[list[tuple], li
         letters[lang] = letters.get(lang, 0) + sum(ch.isalpha() for ch in text)
     doc_lang = max(letters, key=lambda k: (letters[k], k)) if letters else "ru"
     for i, (_seg_no, _kind, text) in enumerate(segs):
-        seg_lang = sentence_lang(coder, text, doc_lang) if seg_langs[i] != "ru" else "ru"
+        seg_lang = lang_within(seg_langs[i], text, doc_lang)
         for sent in segment_sentences(text):
             sentences.append(sent)
             owner.append(i)
-            langs.append(sentence_lang(coder, sent, seg_lang))
+            langs.append(lang_within(coder.lang_of(sent), sent, seg_lang))
     scores: list[dict[str, float]] = [{} for _ in segs]
     chars: list[dict[str, int]] = [{} for _ in segs]  # theme -> characters of its sentences
     evidence: list[set[str]] = [set() for _ in segs]
